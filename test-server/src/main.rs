@@ -1,0 +1,83 @@
+//! A demo REGARDS server for trying the client by hand (the README's quick
+//! start): the default project, user and client, on a fixed port so the
+//! printed `export` lines stay valid across restarts.
+
+use std::process::ExitCode;
+
+use regards_test_server::{DEMO_LOGIN, DEMO_PASSWORD, DEMO_PROJECT, Server};
+
+const DEFAULT_PORT: u16 = 8034;
+const USAGE: &str = "usage: regards-test-server [--port N] [--tls]
+
+Serves a fake REGARDS token endpoint on 127.0.0.1 until Ctrl-C.
+  --port N   port to listen on (default 8034, 0 = any free port)
+  --tls      serve HTTPS with a fresh certificate; its CA is written to a file
+";
+
+fn parse_args() -> Result<(u16, bool), String> {
+    let mut port = DEFAULT_PORT;
+    let mut tls = false;
+    let mut args = std::env::args().skip(1);
+    while let Some(arg) = args.next() {
+        match arg.as_str() {
+            "--tls" => tls = true,
+            "--port" => {
+                let value = args.next().ok_or("--port needs a value")?;
+                port = value
+                    .parse()
+                    .map_err(|_| format!("invalid port: {value}"))?;
+            }
+            _ => match arg.strip_prefix("--port=") {
+                Some(value) => {
+                    port = value
+                        .parse()
+                        .map_err(|_| format!("invalid port: {value}"))?;
+                }
+                None => return Err(format!("unknown argument: {arg}")),
+            },
+        }
+    }
+    Ok((port, tls))
+}
+
+fn main() -> ExitCode {
+    if std::env::args().skip(1).any(|a| a == "--help" || a == "-h") {
+        print!("{USAGE}");
+        return ExitCode::SUCCESS;
+    }
+    let (port, tls) = match parse_args() {
+        Ok(parsed) => parsed,
+        Err(why) => {
+            eprintln!("regards-test-server: {why}\n\n{USAGE}");
+            return ExitCode::from(2);
+        }
+    };
+    let server = Server::builder()
+        .port(port)
+        .tls(tls)
+        .log_requests(true)
+        .start();
+    let url = server.url();
+    println!("REGARDS test server listening on {url}");
+    println!();
+    println!("export REGARDS_HOST={url}");
+    println!("export REGARDS_SCOPE={DEMO_PROJECT}");
+    println!("export REGARDS_USERNAME={DEMO_LOGIN}");
+    println!();
+    println!("The password is: {DEMO_PASSWORD}");
+    if let Some(pem) = server.ca_pem() {
+        let path =
+            std::env::temp_dir().join(format!("regards-test-server-{}-ca.pem", server.port()));
+        if let Err(e) = std::fs::write(&path, pem) {
+            eprintln!("regards-test-server: cannot write {}: {e}", path.display());
+            return ExitCode::FAILURE;
+        }
+        println!("CA certificate (for --ca-cert): {}", path.display());
+    }
+    println!();
+    println!("Requests are logged to stderr. Press Ctrl-C to stop.");
+    // The server lives on its own threads; Ctrl-C's default action ends the process.
+    loop {
+        std::thread::park();
+    }
+}
