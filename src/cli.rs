@@ -1,0 +1,178 @@
+//! Command-line definitions (clap derive). The doc comments are the help
+//! text; nothing here reads the environment beyond clap's `env` attributes,
+//! and no default that a configuration profile may later override is set
+//! here: `settings` applies those.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use clap::{ArgAction, Args, Parser, Subcommand, ValueEnum};
+
+/// Get an access token from a REGARDS server.
+///
+/// Prints the token on stdout and nothing else, so that
+/// `export REGARDS_TOKEN=$(regards-token get)` works. Diagnostics go to
+/// stderr.
+#[derive(Debug, Parser)]
+#[command(
+    name = "regards-token",
+    version,
+    propagate_version = true,
+    args_override_self = true
+)]
+pub struct Cli {
+    /// Log requests to stderr (-v), and their headers (-vv). Secrets are
+    /// never logged
+    #[arg(short, long, action = ArgAction::Count, global = true)]
+    pub verbose: u8,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Log in and print an access token
+    Get(GetArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct GetArgs {
+    #[command(flatten)]
+    pub server: ServerArgs,
+
+    #[command(flatten)]
+    pub password: PasswordArgs,
+
+    /// What to print: the token, a JSON document, an HTTP header line, or a
+    /// shell `export` line
+    #[arg(long, value_enum, default_value_t = Format::Token)]
+    pub format: Format,
+}
+
+/// Where to log in, as whom, and how to talk to the server.
+#[derive(Debug, Args)]
+pub struct ServerArgs {
+    /// The gateway's base URL, e.g. https://regards.example.org (also
+    /// read from REGARDS_BASE_URL)
+    #[arg(long, env = "REGARDS_HOST", value_name = "URL")]
+    pub host: Option<String>,
+
+    /// The project (tenant) to log in to (also read from REGARDS_TENANT)
+    #[arg(short, long, env = "REGARDS_SCOPE", value_name = "PROJECT")]
+    pub scope: Option<String>,
+
+    /// The login (usually an e-mail address)
+    #[arg(short, long, env = "REGARDS_USERNAME", value_name = "LOGIN")]
+    pub username: Option<String>,
+
+    /// OAuth2 client id [default: client]
+    #[arg(long, env = "REGARDS_CLIENT_ID", value_name = "ID")]
+    pub client_id: Option<String>,
+
+    /// OAuth2 client secret [default: secret]. Prefer the variable: a flag's
+    /// value is visible to every user in `ps`
+    #[arg(
+        long,
+        env = "REGARDS_CLIENT_SECRET",
+        hide_env_values = true,
+        value_name = "SECRET"
+    )]
+    pub client_secret: Option<String>,
+
+    /// How to send the credentials: a JSON body (REGARDS 2.x) or the query
+    /// string (REGARDS 1.x; the password then appears in server logs)
+    /// [default: json]
+    #[arg(long, value_enum, value_name = "STYLE")]
+    pub request_style: Option<RequestStyle>,
+
+    /// A PEM file of extra certificate authorities to trust, in addition
+    /// to the system's
+    #[arg(long, env = "REGARDS_CA_CERT", value_name = "PEM")]
+    pub ca_cert: Option<PathBuf>,
+
+    /// Do not verify the server's TLS certificate (dangerous: the password
+    /// can be intercepted)
+    #[arg(long)]
+    pub insecure: bool,
+
+    /// Allow plain http:// to a host that is not this machine (the
+    /// password then travels unencrypted)
+    #[arg(long)]
+    pub allow_http: bool,
+
+    /// Give up on one attempt after this long, e.g. 750ms, 30s, 2m
+    /// [default: 30s]
+    #[arg(long, value_parser = parse_duration, value_name = "DURATION")]
+    pub timeout: Option<Duration>,
+
+    /// Extra attempts when the server could not have judged the password
+    /// (connection failed, timeout, 502, 503, 504) [default: 2]
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(0..=10))]
+    pub retries: Option<u32>,
+}
+
+/// Where the password comes from. There is deliberately no flag that takes
+/// the password itself: command lines are visible to every user.
+#[derive(Debug, Args)]
+pub struct PasswordArgs {
+    /// Read the password from the first line of stdin
+    #[arg(long, conflicts_with = "password_file")]
+    pub password_stdin: bool,
+
+    /// Read the password from the first line of this file
+    #[arg(long, value_name = "PATH")]
+    pub password_file: Option<PathBuf>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// The token alone, then a newline
+    Token,
+    /// A JSON document with the token, its expiry and who it is for
+    Json,
+    /// `Authorization: Bearer <token>`, for `curl -H @-`
+    Header,
+    /// `export REGARDS_TOKEN=<token>`, for `eval "$(...)"`
+    Env,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum RequestStyle {
+    /// Scope in the query string, credentials in a JSON body (REGARDS 2.x)
+    Json,
+    /// Everything in the query string (REGARDS 1.x; deprecated by 2.x)
+    Query,
+}
+
+/// Durations read like `750ms`, `30s`, `2m` or `1h30m`.
+pub fn parse_duration(text: &str) -> Result<Duration, String> {
+    let duration = humantime::parse_duration(text.trim())
+        .map_err(|err| format!("{err} (write it like 750ms, 30s, 2m or 1h30m)"))?;
+    if duration.is_zero() {
+        return Err("it must be longer than zero".into());
+    }
+    Ok(duration)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn the_command_line_is_consistent() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn durations() {
+        assert_eq!(parse_duration("750ms"), Ok(Duration::from_millis(750)));
+        assert_eq!(parse_duration("30s"), Ok(Duration::from_secs(30)));
+        assert_eq!(parse_duration("2m"), Ok(Duration::from_secs(120)));
+        assert_eq!(parse_duration("1h30m"), Ok(Duration::from_secs(5400)));
+        assert!(parse_duration("30").is_err());
+        assert!(parse_duration("0s").is_err());
+        assert!(parse_duration("soon").is_err());
+    }
+}

@@ -1,0 +1,154 @@
+//! The gateway's base URL, checked and normalized once.
+//!
+//! A user may write `https://Regards.Example.org:443/prefix/`; everything
+//! downstream (the token URL, log lines, and later the cache key) wants one
+//! spelling of it: lower-case host, no default port, no trailing slash.
+
+use std::fmt;
+
+use reqwest::Url;
+
+use crate::error::Error;
+
+/// Where rs-authentication's token endpoint sits behind the gateway.
+pub const TOKEN_PATH: &str = "/api/v1/rs-authentication/oauth/token";
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Host {
+    url: Url,
+    normalized: String,
+}
+
+impl Host {
+    pub fn parse(input: &str) -> Result<Host, Error> {
+        let input = input.trim();
+        let bad = |why: &str| Error::usage(format!("invalid host URL '{input}': {why}"));
+        let url = Url::parse(input).map_err(|err| match err {
+            url::ParseError::RelativeUrlWithoutBase => {
+                bad("it has no scheme").with_hint(format!("write it as https://{input}"))
+            }
+            other => bad(&other.to_string()),
+        })?;
+        if !matches!(url.scheme(), "http" | "https") {
+            return Err(bad("only http:// and https:// are supported")
+                .with_hint(format!("write it as https://{input}")));
+        }
+        if url.query().is_some() || url.fragment().is_some() {
+            return Err(bad("it must not have a query (?...) or a fragment (#...)"));
+        }
+        if !url.username().is_empty() || url.password().is_some() {
+            return Err(bad("it must not contain a login or password")
+                .with_hint("give the login with --username and the password on stdin"));
+        }
+        if url.host().is_none() {
+            return Err(bad("it has no host name"));
+        }
+        let normalized = url.as_str().trim_end_matches('/').to_string();
+        if normalized.ends_with(TOKEN_PATH) {
+            return Err(
+                bad("give the gateway's base URL, not the token endpoint").with_hint(format!(
+                    "use --host {}",
+                    normalized.trim_end_matches(TOKEN_PATH)
+                )),
+            );
+        }
+        Ok(Host { url, normalized })
+    }
+
+    pub fn is_https(&self) -> bool {
+        self.url.scheme() == "https"
+    }
+
+    /// Loopback traffic never leaves the machine, so plain HTTP is harmless
+    /// there (and it is what local test servers speak).
+    pub fn is_loopback(&self) -> bool {
+        match self.url.host() {
+            Some(url::Host::Domain(name)) => name.eq_ignore_ascii_case("localhost"),
+            Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+            Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+            None => false,
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.normalized
+    }
+
+    pub fn token_url(&self) -> Url {
+        let joined = format!("{}{TOKEN_PATH}", self.normalized);
+        // SAFETY-style note: `normalized` came out of a valid http(s) URL
+        // without query or fragment, and appending an ASCII path keeps it one.
+        Url::parse(&joined).expect("a valid base URL plus a path is a valid URL")
+    }
+}
+
+impl fmt::Display for Host {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.normalized)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn norm(input: &str) -> String {
+        Host::parse(input).unwrap().to_string()
+    }
+
+    #[test]
+    fn normalizes_case_port_and_trailing_slash() {
+        assert_eq!(
+            norm("https://Regards.Example.ORG:443/"),
+            "https://regards.example.org"
+        );
+        assert_eq!(norm(" https://h.org/prefix/ "), "https://h.org/prefix");
+        assert_eq!(norm("http://127.0.0.1:8034"), "http://127.0.0.1:8034");
+        assert_eq!(norm("https://h.org:8443/a/b//"), "https://h.org:8443/a/b");
+    }
+
+    #[test]
+    fn token_url_appends_the_endpoint() {
+        let host = Host::parse("https://h.org/prefix/").unwrap();
+        assert_eq!(
+            host.token_url().as_str(),
+            "https://h.org/prefix/api/v1/rs-authentication/oauth/token"
+        );
+    }
+
+    #[test]
+    fn rejects_what_is_not_a_base_url() {
+        for bad in [
+            "regards.example.org",
+            "localhost:8080",
+            "ftp://h.org",
+            "https://h.org/?x=1",
+            "https://h.org/#top",
+            "https://user:pw@h.org",
+            "https://h.org/api/v1/rs-authentication/oauth/token",
+            "",
+        ] {
+            let err = Host::parse(bad).unwrap_err();
+            assert_eq!(err.kind, crate::error::Kind::Usage, "{bad}");
+        }
+    }
+
+    #[test]
+    fn knows_loopback_hosts() {
+        for host in [
+            "http://localhost:1",
+            "http://127.0.0.1",
+            "http://127.8.9.1",
+            "http://[::1]:9",
+        ] {
+            assert!(Host::parse(host).unwrap().is_loopback(), "{host}");
+        }
+        for host in [
+            "http://example.org",
+            "http://10.0.0.1",
+            "http://localhost.evil.org",
+        ] {
+            assert!(!Host::parse(host).unwrap().is_loopback(), "{host}");
+        }
+    }
+}

@@ -1,0 +1,83 @@
+//! The `--format` renderings. The only module that writes to stdout, and it
+//! writes only on success: a script that captures stdout gets a token or
+//! nothing.
+
+use std::io::Write;
+use std::time::SystemTime;
+
+use serde::Serialize;
+
+use crate::cli::Format;
+use crate::settings::Server;
+use crate::token::Token;
+
+/// Where the printed token came from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Source {
+    Network,
+}
+
+#[derive(Serialize)]
+struct JsonToken<'a> {
+    access_token: &'a str,
+    token_type: &'static str,
+    expires_in: u64,
+    expires_at: String,
+    host: &'a str,
+    scope: &'a str,
+    username: &'a str,
+    role: Option<&'a str>,
+    tenant: Option<&'a str>,
+    source: Source,
+}
+
+pub fn render(
+    format: Format,
+    token: &Token,
+    server: &Server,
+    source: Source,
+    now: SystemTime,
+) -> String {
+    let value = token.value.expose();
+    match format {
+        Format::Token => format!("{value}\n"),
+        // Always "Bearer": REGARDS says "bearer" but its services only
+        // accept the capitalized spelling.
+        Format::Header => format!("Authorization: Bearer {value}\n"),
+        // The answer parser only accepts RFC 6750 token characters, none of
+        // which the shell interprets, so no quoting is needed.
+        Format::Env => format!("export REGARDS_TOKEN={value}\n"),
+        Format::Json => {
+            let doc = JsonToken {
+                access_token: value,
+                token_type: "Bearer",
+                expires_in: token.time_left(now).as_secs(),
+                expires_at: humantime::format_rfc3339_seconds(token.expires_at).to_string(),
+                host: server.host.as_str(),
+                scope: &server.scope,
+                username: &server.username,
+                role: token.role.as_deref(),
+                tenant: token.tenant.as_deref(),
+                source,
+            };
+            // SAFETY-style note: a struct of strings and numbers serializes.
+            let mut text = serde_json::to_string_pretty(&doc).expect("a plain struct serializes");
+            text.push('\n');
+            text
+        }
+    }
+}
+
+/// Writes the rendering to stdout. A reader that went away (`| head -c0`)
+/// is not an error: there is nobody left to tell.
+pub fn print(text: &str) -> anyhow::Result<()> {
+    let mut stdout = std::io::stdout().lock();
+    match stdout
+        .write_all(text.as_bytes())
+        .and_then(|()| stdout.flush())
+    {
+        Err(err) if err.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        other => Ok(other.map_err(|err| anyhow::anyhow!("cannot write to stdout: {err}"))?),
+    }
+}

@@ -1,0 +1,264 @@
+//! Turns whatever came back from the token endpoint into one typed outcome.
+//!
+//! This is the only place that looks at status numbers and body shapes; the
+//! rest of the program matches on `Outcome`. It is a pure function of the
+//! answer so that every row of the protocol's error table is unit-tested.
+
+use serde_json::Value;
+
+/// What one answer from the token endpoint means.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Outcome {
+    Granted(Granted),
+    /// REGARDS judged the login and said no (`additionalInformation.error`,
+    /// or a 1.x `invalid_grant`). Never retried: it counts towards lockout.
+    LoginRefused {
+        code: String,
+        detail: Option<String>,
+    },
+    /// 401/403: the client id/secret or the scope did not pass the
+    /// security filters.
+    ClientRejected {
+        status: u16,
+    },
+    /// REGARDS understood it was asked something but not what: a malformed
+    /// body, a 415, a 1.x server given JSON.
+    RequestRejected {
+        status: u16,
+        message: Option<String>,
+    },
+    /// 515: the project is in maintenance.
+    Maintenance,
+    ServerError {
+        status: u16,
+        message: Option<String>,
+    },
+    Redirect {
+        status: u16,
+        location: Option<String>,
+    },
+    NotRegards {
+        status: u16,
+        what: Unexpected,
+    },
+}
+
+#[derive(Debug, PartialEq, Eq)]
+pub struct Granted {
+    pub access_token: String,
+    pub expires_in: u64,
+    pub role: Option<String>,
+    pub tenant: Option<String>,
+    pub email: Option<String>,
+}
+
+#[derive(Debug, PartialEq, Eq)]
+pub enum Unexpected {
+    /// An HTML page: the web UI's index.html, a proxy's error page...
+    WebPage,
+    /// A web application firewall's "Request Rejected" page.
+    Firewall,
+    NotFound,
+    InvalidJson,
+    /// Valid JSON that is not a token answer; says what is wrong with it.
+    BadAnswer(String),
+    /// A status the endpoint never sends.
+    Status,
+    /// Larger than any token answer could be.
+    TooLarge,
+}
+
+impl Outcome {
+    /// Only answers that prove the password was not judged may be retried:
+    /// the gateway could not reach rs-authentication, or gave up waiting.
+    pub fn retryable(&self) -> bool {
+        matches!(
+            self,
+            Outcome::ServerError {
+                status: 502..=504,
+                ..
+            }
+        )
+    }
+}
+
+pub fn classify(
+    status: u16,
+    content_type: Option<&str>,
+    location: Option<&str>,
+    body: &[u8],
+) -> Outcome {
+    let not_regards = |what| Outcome::NotRegards { status, what };
+    if (300..400).contains(&status) {
+        return Outcome::Redirect {
+            status,
+            location: location.map(str::to_string),
+        };
+    }
+    if looks_like_html(content_type, body) {
+        return if is_firewall_page(body) {
+            not_regards(Unexpected::Firewall)
+        } else if matches!(status, 401 | 403) {
+            // Servlet containers answer filter rejections with their own page.
+            Outcome::ClientRejected { status }
+        } else if status >= 500 {
+            Outcome::ServerError {
+                status,
+                message: None,
+            }
+        } else if status == 404 {
+            not_regards(Unexpected::NotFound)
+        } else {
+            not_regards(Unexpected::WebPage)
+        };
+    }
+    let json: Option<Value> = serde_json::from_slice(body).ok();
+    match status {
+        200 => match json {
+            Some(json) => granted(&json).map_or_else(
+                |why| not_regards(Unexpected::BadAnswer(why)),
+                Outcome::Granted,
+            ),
+            None => not_regards(Unexpected::InvalidJson),
+        },
+        400 => match json.as_ref().map(Shape::of) {
+            Some(Shape::Refusal { code, detail }) => Outcome::LoginRefused { code, detail },
+            Some(Shape::OAuth { error, description }) if error == "invalid_grant" => {
+                Outcome::LoginRefused {
+                    code: error,
+                    detail: description,
+                }
+            }
+            Some(Shape::OAuth { description, error }) => Outcome::RequestRejected {
+                status,
+                message: Some(description.unwrap_or(error)),
+            },
+            Some(Shape::Messages(message)) => Outcome::RequestRejected { status, message },
+            Some(Shape::Other) => not_regards(Unexpected::BadAnswer(
+                "a 400 answer of an unknown shape".into(),
+            )),
+            None => not_regards(Unexpected::InvalidJson),
+        },
+        401 | 403 => Outcome::ClientRejected { status },
+        404 => not_regards(Unexpected::NotFound),
+        413 => not_regards(Unexpected::TooLarge),
+        415 => Outcome::RequestRejected {
+            status,
+            message: None,
+        },
+        515 => Outcome::Maintenance,
+        500..=599 => Outcome::ServerError {
+            status,
+            message: json.as_ref().and_then(server_message),
+        },
+        _ => not_regards(Unexpected::Status),
+    }
+}
+
+/// The error bodies REGARDS and its framework produce.
+enum Shape {
+    /// `{"additionalInformation":{"error":"ACCOUNT_LOCKED"},"detailMessage":...}`
+    Refusal {
+        code: String,
+        detail: Option<String>,
+    },
+    /// Spring Security OAuth2 (REGARDS 1.x): `{"error":..,"error_description":..}`
+    OAuth {
+        error: String,
+        description: Option<String>,
+    },
+    /// `{"messages":["..."]}`
+    Messages(Option<String>),
+    Other,
+}
+
+impl Shape {
+    fn of(json: &Value) -> Shape {
+        let text = |v: &Value| v.as_str().map(str::to_string);
+        if let Some(code) = json.pointer("/additionalInformation/error").and_then(text) {
+            return Shape::Refusal {
+                code,
+                detail: json.get("detailMessage").and_then(text),
+            };
+        }
+        if let Some(error) = json.get("error").and_then(text) {
+            if json.get("status").is_none() {
+                return Shape::OAuth {
+                    error,
+                    description: json.get("error_description").and_then(text),
+                };
+            }
+        }
+        if json.get("messages").is_some() {
+            return Shape::Messages(first_message(json));
+        }
+        Shape::Other
+    }
+}
+
+fn first_message(json: &Value) -> Option<String> {
+    json.get("messages")?.get(0)?.as_str().map(str::to_string)
+}
+
+/// `messages[0]` from REGARDS, or the gateway's own `error` text.
+fn server_message(json: &Value) -> Option<String> {
+    first_message(json).or_else(|| json.get("error")?.as_str().map(str::to_string))
+}
+
+fn granted(json: &Value) -> Result<Granted, String> {
+    let access_token = match json.get("access_token") {
+        Some(Value::String(token)) if !token.is_empty() => token.clone(),
+        Some(Value::String(_)) => return Err("access_token is empty".into()),
+        Some(_) => return Err("access_token is not a string".into()),
+        None => return Err("it has no access_token".into()),
+    };
+    if !is_b64token(&access_token) {
+        // A token with spaces, quotes or control characters would break the
+        // header it goes into, and the shell line `--format env` prints.
+        return Err("access_token contains characters a bearer token cannot have".into());
+    }
+    match json.get("token_type").and_then(Value::as_str) {
+        Some(kind) if kind.eq_ignore_ascii_case("bearer") => {}
+        Some(_) => return Err("token_type is not bearer".into()),
+        None => return Err("it has no token_type".into()),
+    }
+    let expires_in = match json.get("expires_in") {
+        Some(Value::Number(n)) => n
+            .as_u64()
+            .ok_or("expires_in is not a positive whole number")?,
+        Some(Value::String(s)) => s.trim().parse().map_err(|_| "expires_in is not a number")?,
+        Some(_) => return Err("expires_in is not a number".into()),
+        None => return Err("it has no expires_in".into()),
+    };
+    let text = |key: &str| json.get(key).and_then(Value::as_str).map(str::to_string);
+    Ok(Granted {
+        access_token,
+        expires_in,
+        role: text("role"),
+        tenant: text("tenant"),
+        email: text("email"),
+    })
+}
+
+/// RFC 6750's b64token: what may follow `Bearer ` in a header.
+fn is_b64token(token: &str) -> bool {
+    let body = token.trim_end_matches('=');
+    !body.is_empty()
+        && body
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"-._~+/".contains(&b))
+}
+
+fn looks_like_html(content_type: Option<&str>, body: &[u8]) -> bool {
+    let declared = content_type.is_some_and(|ct| ct.to_ascii_lowercase().contains("html"));
+    declared || body.trim_ascii_start().starts_with(b"<")
+}
+
+fn is_firewall_page(body: &[u8]) -> bool {
+    let text = String::from_utf8_lossy(&body[..body.len().min(64 * 1024)]).to_ascii_lowercase();
+    text.contains("request rejected") || text.contains("the requested url was rejected")
+}
+
+#[cfg(test)]
+#[path = "answer_tests.rs"]
+mod tests;

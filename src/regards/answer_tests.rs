@@ -1,0 +1,216 @@
+//! The classification table, row by row, including the shapes the
+//! integration tests' server does not produce.
+
+use super::*;
+
+fn json(status: u16, body: &str) -> Outcome {
+    classify(
+        status,
+        Some("application/json;charset=UTF-8"),
+        None,
+        body.as_bytes(),
+    )
+}
+
+fn html(status: u16, body: &str) -> Outcome {
+    classify(status, Some("text/html"), None, body.as_bytes())
+}
+
+#[test]
+fn a_token_answer() {
+    let outcome = json(
+        200,
+        r#"{"access_token":"a.b.c","token_type":"bearer","expires_in":7199,
+            "tenant":"p1","role":"ADMIN","email":"e@x","service_provider_name":"ldap"}"#,
+    );
+    assert_eq!(
+        outcome,
+        Outcome::Granted(Granted {
+            access_token: "a.b.c".into(),
+            expires_in: 7199,
+            role: Some("ADMIN".into()),
+            tenant: Some("p1".into()),
+            email: Some("e@x".into()),
+        })
+    );
+}
+
+#[test]
+fn expires_in_as_a_string_of_digits_is_accepted() {
+    let outcome = json(
+        200,
+        r#"{"access_token":"t","token_type":"Bearer","expires_in":"60"}"#,
+    );
+    assert!(matches!(
+        outcome,
+        Outcome::Granted(Granted { expires_in: 60, .. })
+    ));
+}
+
+#[test]
+fn wrong_types_are_bad_answers_not_panics() {
+    for body in [
+        r#"{"access_token":5,"token_type":"bearer","expires_in":1}"#,
+        r#"{"access_token":"t","token_type":"bearer","expires_in":1.5}"#,
+        r#"{"access_token":"t","token_type":"bearer","expires_in":1e400}"#,
+        r#"{"access_token":"t","token_type":"bearer","expires_in":[1]}"#,
+        r#"{"access_token":"t","token_type":null,"expires_in":1}"#,
+        r#"[1,2,3]"#,
+        r#""just a string""#,
+    ] {
+        let outcome = json(200, body);
+        assert!(
+            matches!(outcome, Outcome::NotRegards { status: 200, .. }),
+            "{body}: {outcome:?}"
+        );
+    }
+    assert_eq!(
+        classify(200, None, None, &[0xff, 0xfe, 0x00]),
+        Outcome::NotRegards {
+            status: 200,
+            what: Unexpected::InvalidJson
+        }
+    );
+}
+
+#[test]
+fn refusals_are_told_apart_from_request_problems_by_their_keys() {
+    let refusal = json(
+        400,
+        r#"{"additionalInformation":{"error":"ACCOUNT_LOCKED"},"detailMessage":"Access denied","stackTrace":[]}"#,
+    );
+    assert_eq!(
+        refusal,
+        Outcome::LoginRefused {
+            code: "ACCOUNT_LOCKED".into(),
+            detail: Some("Access denied".into())
+        }
+    );
+    assert_eq!(
+        json(400, r#"{"messages":["JSON parse error"]}"#),
+        Outcome::RequestRejected {
+            status: 400,
+            message: Some("JSON parse error".into())
+        }
+    );
+    assert_eq!(
+        json(
+            400,
+            r#"{"error":"invalid_grant","error_description":"Bad credentials"}"#
+        ),
+        Outcome::LoginRefused {
+            code: "invalid_grant".into(),
+            detail: Some("Bad credentials".into())
+        }
+    );
+    assert_eq!(
+        json(
+            400,
+            r#"{"error":"invalid_request","error_description":"Missing grant type"}"#
+        ),
+        Outcome::RequestRejected {
+            status: 400,
+            message: Some("Missing grant type".into())
+        }
+    );
+    assert!(matches!(
+        json(400, r#"{"what":"ever"}"#),
+        Outcome::NotRegards { .. }
+    ));
+    assert!(!refusal.retryable(), "a refusal is never retried");
+}
+
+#[test]
+fn the_security_filters_answer_401_or_403_in_any_body() {
+    for outcome in [
+        json(401, ""),
+        html(401, "<html>Tomcat</html>"),
+        classify(403, None, None, b""),
+    ] {
+        assert!(
+            matches!(outcome, Outcome::ClientRejected { .. }),
+            "{outcome:?}"
+        );
+        assert!(!outcome.retryable());
+    }
+}
+
+#[test]
+fn only_gateway_failures_are_retryable() {
+    for status in [502, 503, 504] {
+        assert!(html(status, "<html>Bad Gateway</html>").retryable());
+        let gateway = format!(
+            r#"{{"timestamp":"t","path":"/p","status":{status},"error":"Service Unavailable","requestId":"r"}}"#
+        );
+        let outcome = json(status, &gateway);
+        assert!(outcome.retryable());
+        assert_eq!(
+            outcome,
+            Outcome::ServerError {
+                status,
+                message: Some("Service Unavailable".into())
+            }
+        );
+    }
+    for status in [500, 501, 515] {
+        assert!(!json(status, "").retryable(), "{status}");
+    }
+    assert_eq!(classify(515, None, None, b""), Outcome::Maintenance);
+}
+
+#[test]
+fn web_pages_redirects_and_odd_statuses() {
+    assert_eq!(
+        html(200, "<!doctype html><title>REGARDS</title>"),
+        Outcome::NotRegards {
+            status: 200,
+            what: Unexpected::WebPage
+        }
+    );
+    // Some proxies send HTML labelled as JSON.
+    assert_eq!(
+        json(200, "  <html>"),
+        Outcome::NotRegards {
+            status: 200,
+            what: Unexpected::WebPage
+        }
+    );
+    assert_eq!(
+        html(
+            403,
+            "<h1>Request Rejected</h1>The requested URL was rejected."
+        ),
+        Outcome::NotRegards {
+            status: 403,
+            what: Unexpected::Firewall
+        }
+    );
+    assert_eq!(
+        classify(301, None, Some("https://x/"), b""),
+        Outcome::Redirect {
+            status: 301,
+            location: Some("https://x/".into())
+        }
+    );
+    assert_eq!(
+        json(404, "{}"),
+        Outcome::NotRegards {
+            status: 404,
+            what: Unexpected::NotFound
+        }
+    );
+    assert_eq!(
+        json(418, "{}"),
+        Outcome::NotRegards {
+            status: 418,
+            what: Unexpected::Status
+        }
+    );
+    assert_eq!(
+        classify(415, None, None, b""),
+        Outcome::RequestRejected {
+            status: 415,
+            message: None
+        }
+    );
+}

@@ -1,0 +1,283 @@
+//! Sending the login request, and the retry rules.
+//!
+//! A login is retried only when the server cannot have judged the password:
+//! the connection failed, the attempt timed out, or the gateway said 502,
+//! 503 or 504. Anything else the server says is final, because every judged
+//! wrong password brings the account closer to being locked.
+
+use std::io::Read;
+use std::time::{Duration, Instant, SystemTime};
+
+use anyhow::Context;
+use reqwest::blocking::{Client, Response};
+use reqwest::header::{ACCEPT, CONTENT_TYPE, LOCATION, RETRY_AFTER};
+use reqwest::{Certificate, Url};
+use serde::Serialize;
+
+use super::failure::{Failure, root_cause};
+use super::{Granted, Outcome, Unexpected, classify, outcome_error};
+use crate::cli::RequestStyle;
+use crate::error::Error;
+use crate::secret::Secret;
+use crate::settings::Server;
+use crate::verbose;
+
+/// A token answer is a few kilobytes; anything this large is not one, and
+/// reading it all would let a hostile server fill the memory.
+pub const MAX_ANSWER_BYTES: u64 = 1024 * 1024;
+const USER_AGENT: &str = concat!("regards-token/", env!("CARGO_PKG_VERSION"));
+const MAX_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+const FIRST_BACKOFF: Duration = Duration::from_millis(500);
+const MAX_BACKOFF: Duration = Duration::from_secs(8);
+/// A Retry-After longer than this is not honoured: the command would look hung.
+const MAX_RETRY_AFTER: Duration = Duration::from_secs(30);
+
+pub struct Transport {
+    client: Client,
+}
+
+/// One answer, read and classified.
+struct Reply {
+    outcome: Outcome,
+    received_at: SystemTime,
+    retry_after: Option<Duration>,
+}
+
+#[derive(Serialize)]
+struct LoginBody<'a> {
+    username: &'a str,
+    password: &'a str,
+    scope: &'a str,
+    grant_type: &'static str,
+}
+
+impl Transport {
+    pub fn new(server: &Server) -> anyhow::Result<Transport> {
+        let mut builder = Client::builder()
+            .user_agent(USER_AGENT)
+            // A 3xx means a wrong host; following it would turn the POST into
+            // a GET or send the password to another server.
+            .redirect(reqwest::redirect::Policy::none())
+            .referer(false)
+            .timeout(server.timeout)
+            .connect_timeout(server.timeout.min(MAX_CONNECT_TIMEOUT));
+        if let Some(path) = &server.ca_cert {
+            builder = builder.tls_certs_merge(read_ca_bundle(path)?);
+        }
+        if server.insecure {
+            builder = builder.danger_accept_invalid_certs(true);
+        }
+        let client = builder.build().map_err(|err| {
+            Error::usage(format!("cannot set up HTTPS: {}", root_cause(&err)))
+                .with_hint("check --ca-cert, and that the system's CA certificates are installed")
+        })?;
+        Ok(Transport { client })
+    }
+
+    pub fn login(
+        &self,
+        server: &Server,
+        password: &Secret<String>,
+    ) -> anyhow::Result<(Granted, SystemTime)> {
+        if server.request_style == RequestStyle::Query {
+            crate::warning!(
+                "--request-style query puts the password in the URL, where server and proxy logs record it"
+            );
+        }
+        let attempts = server.retries + 1;
+        for attempt in 1..=attempts {
+            let (reason, retry_after) = match self.attempt(server, password) {
+                Ok(Reply {
+                    outcome: Outcome::Granted(granted),
+                    received_at,
+                    ..
+                }) => return Ok((granted, received_at)),
+                Ok(reply) if reply.outcome.retryable() && attempt < attempts => {
+                    (describe(&reply.outcome), reply.retry_after)
+                }
+                Ok(reply) => return Err(outcome_error(reply.outcome, server).into()),
+                Err(failure) if failure.retryable() && attempt < attempts => (failure.cause, None),
+                Err(failure) => return Err(failure.into_error(server).into()),
+            };
+            let delay = retry_after.unwrap_or_else(|| backoff(attempt));
+            verbose!(
+                1,
+                "retrying in {} ms ({reason}): attempt {} of {attempts}",
+                delay.as_millis(),
+                attempt + 1
+            );
+            std::thread::sleep(delay);
+        }
+        unreachable!("the last attempt always returns")
+    }
+
+    fn attempt(&self, server: &Server, password: &Secret<String>) -> Result<Reply, Failure> {
+        let url = token_url(server, password);
+        verbose!(1, "POST {}", loggable(&url));
+        let mut request = self
+            .client
+            .post(url)
+            .header(ACCEPT, "application/json")
+            .basic_auth(&server.client_id, Some(server.client_secret.expose()));
+        verbose!(2, "> accept: application/json");
+        verbose!(2, "> user-agent: {USER_AGENT}");
+        verbose!(2, "> authorization: [redacted]");
+        if server.request_style == RequestStyle::Json {
+            let body = LoginBody {
+                username: &server.username,
+                password: password.expose(),
+                scope: &server.scope,
+                grant_type: "password",
+            };
+            // SAFETY-style note: serializing a struct of strings cannot fail.
+            let body = serde_json::to_vec(&body).expect("a struct of strings serializes");
+            verbose!(2, "> content-type: application/json");
+            verbose!(
+                2,
+                "> (JSON body with username, password [redacted], scope, grant_type)"
+            );
+            request = request.header(CONTENT_TYPE, "application/json").body(body);
+        }
+        let started = Instant::now();
+        let result = request
+            .send()
+            .map_err(Failure::from_reqwest)
+            .and_then(read_reply);
+        let elapsed = started.elapsed().as_millis();
+        match &result {
+            Ok(reply) => verbose!(1, "answer {} in {elapsed} ms", describe(&reply.outcome)),
+            Err(failure) => verbose!(1, "failed after {elapsed} ms: {}", failure.cause),
+        }
+        result
+    }
+}
+
+/// The token URL with the query the request style asks for. Pairs are
+/// form-encoded, so `& + # % =` and spaces in a password survive.
+fn token_url(server: &Server, password: &Secret<String>) -> Url {
+    let mut url = server.host.token_url();
+    {
+        let mut query = url.query_pairs_mut();
+        if server.request_style == RequestStyle::Query {
+            query.append_pair("grant_type", "password");
+        }
+        // The security filter reads the scope from the query string even
+        // when the body has it: it must be here in both styles.
+        query.append_pair("scope", &server.scope);
+        if server.request_style == RequestStyle::Query {
+            query.append_pair("username", &server.username);
+            query.append_pair("password", password.expose());
+        }
+    }
+    url
+}
+
+/// The URL as logs may show it: with the password's value replaced.
+fn loggable(url: &Url) -> String {
+    let mut shown = url.clone();
+    let pairs: Vec<(String, String)> = url.query_pairs().into_owned().collect();
+    shown.set_query(None);
+    let query: Vec<String> = pairs
+        .iter()
+        .map(|(key, value)| {
+            let value = if key == "password" {
+                "[redacted]".to_string()
+            } else {
+                encode(value)
+            };
+            format!("{}={value}", encode(key))
+        })
+        .collect();
+    format!("{shown}?{}", query.join("&"))
+}
+
+fn encode(text: &str) -> String {
+    url::form_urlencoded::byte_serialize(text.as_bytes()).collect()
+}
+
+fn read_reply(response: Response) -> Result<Reply, Failure> {
+    let status = response.status().as_u16();
+    let header = |name| {
+        response
+            .headers()
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_string)
+    };
+    let (content_type, location) = (header(CONTENT_TYPE), header(LOCATION));
+    let retry_after = header(RETRY_AFTER)
+        .and_then(|v| v.trim().parse::<u64>().ok())
+        .map(|secs| Duration::from_secs(secs).min(MAX_RETRY_AFTER));
+    for (name, value) in response.headers() {
+        let value = match name.as_str() {
+            "set-cookie" | "authorization" => "[redacted]",
+            _ => value.to_str().unwrap_or("[not text]"),
+        };
+        verbose!(2, "< {name}: {}", crate::error::sanitize(value));
+    }
+    let received_at = SystemTime::now();
+    let too_large = Reply {
+        outcome: Outcome::NotRegards {
+            status,
+            what: Unexpected::TooLarge,
+        },
+        received_at,
+        retry_after: None,
+    };
+    if response
+        .content_length()
+        .is_some_and(|len| len > MAX_ANSWER_BYTES)
+    {
+        return Ok(too_large);
+    }
+    let mut body = Vec::new();
+    response
+        .take(MAX_ANSWER_BYTES + 1)
+        .read_to_end(&mut body)
+        .map_err(|err| Failure::from_io(&err))?;
+    if body.len() as u64 > MAX_ANSWER_BYTES {
+        return Ok(too_large);
+    }
+    let outcome = classify(status, content_type.as_deref(), location.as_deref(), &body);
+    Ok(Reply {
+        outcome,
+        received_at,
+        retry_after,
+    })
+}
+
+/// A short, secret-free description of an answer for `-v` logs.
+fn describe(outcome: &Outcome) -> String {
+    match outcome {
+        Outcome::Granted(_) => "HTTP 200, token granted".into(),
+        Outcome::LoginRefused { code, .. } => {
+            format!("HTTP 400, login refused ({})", crate::error::sanitize(code))
+        }
+        Outcome::ClientRejected { status } => format!("HTTP {status}, client or scope rejected"),
+        Outcome::RequestRejected { status, .. } => format!("HTTP {status}, request rejected"),
+        Outcome::Maintenance => "HTTP 515, project in maintenance".into(),
+        Outcome::ServerError { status, .. } => format!("HTTP {status}, server failing"),
+        Outcome::Redirect { status, .. } => format!("HTTP {status}, redirect"),
+        Outcome::NotRegards { status, .. } => format!("HTTP {status}, not a REGARDS answer"),
+    }
+}
+
+fn backoff(attempt: u32) -> Duration {
+    let full = FIRST_BACKOFF
+        .saturating_mul(1 << attempt.saturating_sub(1).min(16))
+        .min(MAX_BACKOFF);
+    // Jitter keeps the CI jobs that failed together from retrying together.
+    full / 2 + full.mul_f64(fastrand::f64() / 2.0)
+}
+
+fn read_ca_bundle(path: &std::path::Path) -> anyhow::Result<Vec<Certificate>> {
+    let pem = std::fs::read(path).map_err(|err| {
+        Error::usage(format!("cannot read the CA file {}: {err}", path.display()))
+    })?;
+    let certs = Certificate::from_pem_bundle(&pem)
+        .ok()
+        .filter(|certs| !certs.is_empty())
+        .ok_or_else(|| Error::usage(format!("{} holds no PEM certificate", path.display())))
+        .context("--ca-cert")?;
+    Ok(certs)
+}

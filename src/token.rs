@@ -1,0 +1,144 @@
+//! The token value, its expiry, and offline decoding of its JWT claims.
+//!
+//! A REGARDS token is an HS512 JWT. There is no key to check its signature
+//! on the client, and no need: the claims are read only to learn when the
+//! token really expires, which can be earlier than `expires_in` says when
+//! the answer sat in a slow proxy.
+
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use base64::Engine;
+use serde::Deserialize;
+
+use crate::secret::Secret;
+
+#[derive(Clone, Debug)]
+pub struct Token {
+    pub value: Secret<String>,
+    pub received_at: SystemTime,
+    pub expires_at: SystemTime,
+    pub role: Option<String>,
+    pub tenant: Option<String>,
+    pub email: Option<String>,
+}
+
+impl Token {
+    /// Expiry is the earlier of "received + expires_in" and the JWT's `exp`:
+    /// REGARDS allows no clock skew, so trusting the later one could hand
+    /// out a token the server already refuses.
+    pub fn new(value: String, expires_in: u64, received_at: SystemTime) -> Token {
+        let by_lifetime = received_at
+            .checked_add(Duration::from_secs(expires_in))
+            .unwrap_or(far_future());
+        let claims = decode_claims(&value);
+        let by_claim = claims.as_ref().and_then(|c| c.exp).map(unix_time);
+        let expires_at = by_claim.map_or(by_lifetime, |exp| exp.min(by_lifetime));
+        Token {
+            value: Secret::new(value),
+            received_at,
+            expires_at,
+            role: claims.as_ref().and_then(|c| c.role.clone()),
+            tenant: claims.as_ref().and_then(|c| c.tenant.clone()),
+            email: claims.and_then(|c| c.email),
+        }
+    }
+
+    /// Time left before expiry, zero once expired.
+    pub fn time_left(&self, now: SystemTime) -> Duration {
+        self.expires_at.duration_since(now).unwrap_or_default()
+    }
+}
+
+/// The claims REGARDS puts in its tokens. All optional: a token from another
+/// issuer, or no JWT at all, is still a token; it just tells us less.
+#[derive(Clone, Debug, Default, Deserialize, PartialEq, Eq)]
+pub struct Claims {
+    pub exp: Option<u64>,
+    pub tenant: Option<String>,
+    pub role: Option<String>,
+    pub sub: Option<String>,
+    pub email: Option<String>,
+}
+
+/// Reads the payload of a compact JWT without checking its signature.
+/// Anything malformed gives `None`, never a panic.
+pub fn decode_claims(jwt: &str) -> Option<Claims> {
+    let mut parts = jwt.split('.');
+    let (_header, payload, _signature) = (parts.next()?, parts.next()?, parts.next()?);
+    if parts.next().is_some() {
+        return None; // five parts would be an encrypted JWT, not a signed one
+    }
+    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode(payload.trim_end_matches('='))
+        .ok()?;
+    serde_json::from_slice(&bytes).ok()
+}
+
+fn unix_time(secs: u64) -> SystemTime {
+    UNIX_EPOCH
+        .checked_add(Duration::from_secs(secs))
+        .unwrap_or(far_future())
+}
+
+fn far_future() -> SystemTime {
+    // Far enough for any token, small enough for every platform's SystemTime.
+    UNIX_EPOCH + Duration::from_secs(253_402_300_799) // 9999-12-31T23:59:59Z
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn jwt(claims: &str) -> String {
+        let enc = |s: &str| base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(s);
+        format!("{}.{}.c2ln", enc(r#"{"alg":"HS512"}"#), enc(claims))
+    }
+
+    #[test]
+    fn reads_regards_claims() {
+        let claims = decode_claims(&jwt(
+            r#"{"tenant":"project1","role":"ADMIN","sub":"a@b","email":"a@b","exp":1700000000}"#,
+        ))
+        .unwrap();
+        assert_eq!(claims.tenant.as_deref(), Some("project1"));
+        assert_eq!(claims.role.as_deref(), Some("ADMIN"));
+        assert_eq!(claims.exp, Some(1_700_000_000));
+    }
+
+    #[test]
+    fn garbage_is_not_a_jwt() {
+        for bad in [
+            "",
+            "abc",
+            "a.b",
+            "a.!!!.c",
+            "a.e30.c.d",
+            &jwt("[1,2]"),
+            &jwt(r#"{"exp":-5}"#),
+        ] {
+            assert_eq!(decode_claims(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn expiry_is_the_earlier_of_lifetime_and_exp() {
+        let received = unix_time(1_000_000);
+        let early = Token::new(jwt(r#"{"exp":1000100}"#), 7200, received);
+        assert_eq!(early.expires_at, unix_time(1_000_100));
+        let late = Token::new(jwt(r#"{"exp":9000000}"#), 7200, received);
+        assert_eq!(late.expires_at, unix_time(1_007_200));
+        let opaque = Token::new("opaque".into(), 60, received);
+        assert_eq!(opaque.expires_at, unix_time(1_000_060));
+        assert_eq!(
+            opaque.time_left(unix_time(1_000_030)),
+            Duration::from_secs(30)
+        );
+        assert_eq!(opaque.time_left(unix_time(2_000_000)), Duration::ZERO);
+    }
+
+    #[test]
+    fn huge_lifetimes_do_not_overflow() {
+        let token = Token::new("t".into(), u64::MAX, UNIX_EPOCH);
+        assert_eq!(token.expires_at, far_future());
+    }
+}
