@@ -1,0 +1,173 @@
+//! Helpers shared by the integration tests: an isolated environment for
+//! each run of the real binary, and assertions on what a run printed.
+
+#![allow(dead_code, unused_imports)] // each test binary uses a different part of this file
+
+use std::path::{Path, PathBuf};
+use std::process::Output;
+
+use assert_cmd::Command;
+use base64::Engine;
+pub use regards_test_server::{
+    AccessState, AccountStatus, Canned, DEMO_LOGIN, DEMO_PASSWORD, Server, TOKEN_PATH, User,
+};
+use tempfile::TempDir;
+
+/// A home of its own for each test: no `REGARDS_*`, proxy or `CI` variable
+/// of the machine running the tests leaks in, and nothing the run writes
+/// leaks out.
+pub struct Sandbox {
+    dir: TempDir,
+}
+
+impl Sandbox {
+    pub fn new() -> Sandbox {
+        Sandbox {
+            dir: tempfile::tempdir().expect("temp dir"),
+        }
+    }
+
+    pub fn path(&self) -> &Path {
+        self.dir.path()
+    }
+
+    /// Writes a file in the sandbox and returns its path.
+    pub fn file(&self, name: &str, content: &str) -> PathBuf {
+        let path = self.dir.path().join(name);
+        std::fs::write(&path, content).expect("write test file");
+        path
+    }
+
+    /// The binary with a clean environment.
+    pub fn cmd(&self) -> Command {
+        let mut cmd = Command::new(bin());
+        cmd.env_clear();
+        if let Some(path) = std::env::var_os("PATH") {
+            cmd.env("PATH", path);
+        }
+        let home = self.dir.path();
+        cmd.env("HOME", home)
+            .env("XDG_CACHE_HOME", home.join("cache"))
+            .env("XDG_CONFIG_HOME", home.join("config"))
+            .env("XDG_DATA_HOME", home.join("data"))
+            .env("XDG_RUNTIME_DIR", home.join("run"))
+            .current_dir(home);
+        cmd
+    }
+
+    /// `get` against `server` as the demo user, password on stdin.
+    pub fn get(&self, server: &Server) -> Command {
+        let mut cmd = self.cmd();
+        cmd.args(["get", "--host", &server.url(), "--scope", "project1"])
+            .args(["--username", DEMO_LOGIN, "--password-stdin"])
+            .write_stdin(format!("{DEMO_PASSWORD}\n"));
+        cmd
+    }
+}
+
+pub fn bin() -> PathBuf {
+    assert_cmd::cargo::cargo_bin("regards-token")
+}
+
+/// What one run printed, with the checks every test makes.
+pub struct Ran {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+pub fn run(cmd: &mut Command) -> Ran {
+    let Output {
+        status,
+        stdout,
+        stderr,
+    } = cmd.output().expect("run regards-token");
+    Ran {
+        code: status.code().expect("exited, not killed"),
+        stdout: String::from_utf8(stdout).expect("utf-8 stdout"),
+        stderr: String::from_utf8(stderr).expect("utf-8 stderr"),
+    }
+}
+
+impl Ran {
+    /// Asserts success and returns stdout.
+    pub fn ok(&self) -> &str {
+        assert_eq!(self.code, 0, "expected success; stderr:\n{}", self.stderr);
+        &self.stdout
+    }
+
+    /// Asserts a failure with `code`, nothing on stdout, and one error line
+    /// (plus an optional hint line, after any warnings) on stderr. Returns
+    /// the error line.
+    pub fn fails(&self, code: i32) -> &str {
+        assert_eq!(self.code, code, "exit code; stderr:\n{}", self.stderr);
+        assert_eq!(self.stdout, "", "stdout must stay empty on failure");
+        let errors: Vec<&str> = self
+            .stderr
+            .lines()
+            .filter(|l| l.starts_with("regards-token: error: "))
+            .collect();
+        assert_eq!(errors.len(), 1, "one error line; stderr:\n{}", self.stderr);
+        let last_lines: Vec<&str> = self.stderr.lines().rev().take(2).collect();
+        assert!(
+            last_lines
+                .iter()
+                .any(|l| l.starts_with("regards-token: error: ")),
+            "the error comes last (then its hint); stderr:\n{}",
+            self.stderr
+        );
+        errors[0]
+    }
+
+    pub fn hint(&self) -> &str {
+        self.stderr
+            .lines()
+            .find_map(|l| l.strip_prefix("hint: "))
+            .unwrap_or_else(|| panic!("no hint in:\n{}", self.stderr))
+    }
+
+    /// Asserts none of `secrets` appears in stdout or stderr.
+    pub fn leaks_none(&self, secrets: &[&str]) {
+        for secret in secrets {
+            assert!(!self.stdout.contains(secret), "stdout leaks {secret:?}");
+            assert!(
+                !self.stderr.contains(secret),
+                "stderr leaks {secret:?}:\n{}",
+                self.stderr
+            );
+        }
+    }
+}
+
+/// The claims of a JWT, for checking that a printed token is the server's.
+pub fn claims(jwt: &str) -> serde_json::Value {
+    let payload = jwt.split('.').nth(1).expect("a JWT has a payload");
+    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode(payload)
+        .expect("base64url payload");
+    serde_json::from_slice(&bytes).expect("JSON claims")
+}
+
+/// A 200 answer with a fixed token, for tests that assert exact output.
+pub fn fixed_answer(token: &str, expires_in: i64) -> Canned {
+    let body = serde_json::json!({
+        "access_token": token, "token_type": "bearer", "expires_in": expires_in,
+        "tenant": "project1", "scope": "project1", "role": "REGISTERED_USER",
+        "sub": DEMO_LOGIN, "email": DEMO_LOGIN,
+    });
+    json_answer(200, &body)
+}
+
+pub fn json_answer(status: u16, body: &serde_json::Value) -> Canned {
+    Canned::Raw {
+        status,
+        content_type: Some("application/json;charset=UTF-8".into()),
+        body: body.to_string().into_bytes(),
+        extra_headers: vec![],
+    }
+}
+
+/// A server whose next answers are `script`, on the reference deployment.
+pub fn scripted(script: Vec<Canned>) -> Server {
+    Server::builder().script(script).start()
+}

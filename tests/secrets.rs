@@ -1,0 +1,139 @@
+//! No verbosity level, no failure and no request style ever shows the
+//! password, the client secret or the token on stderr (and the token
+//! reaches stdout only on success).
+
+mod common;
+
+use common::*;
+
+const PASSWORD: &str = "Pa55-w0rd-SENTINEL";
+const CLIENT_SECRET: &str = "client-secret-SENTINEL";
+
+fn server(script: Vec<Canned>) -> Server {
+    Server::builder()
+        .client("client", CLIENT_SECRET)
+        .user(User::new("sam@example.org", PASSWORD).in_project("project1", "ADMIN"))
+        .script(script)
+        .start()
+}
+
+fn get(server: &Server, password: &str, extra: &[&str]) -> Ran {
+    run(Sandbox::new()
+        .cmd()
+        .args([
+            "get",
+            "--host",
+            &server.url(),
+            "-s",
+            "project1",
+            "-u",
+            "sam@example.org",
+            "-vv",
+        ])
+        .args(["--password-stdin", "--retries", "1", "--timeout", "700ms"])
+        .args(extra)
+        .env("REGARDS_CLIENT_SECRET", CLIENT_SECRET)
+        .write_stdin(format!("{password}\n")))
+}
+
+#[test]
+fn success_at_vv_logs_the_exchange_but_no_secret() {
+    for style in ["json", "query"] {
+        let server = server(vec![]);
+        let ran = get(&server, PASSWORD, &["--request-style", style]);
+        let token = ran.ok().trim_end().to_string();
+        // Logs what happened...
+        assert!(
+            ran.stderr.contains("regards-token: POST http://127.0.0.1:"),
+            "{}",
+            ran.stderr
+        );
+        assert!(
+            ran.stderr
+                .contains("regards-token: > authorization: [redacted]")
+        );
+        assert!(ran.stderr.contains("regards-token: answer HTTP 200"));
+        assert!(
+            ran.stderr
+                .contains("regards-token: < content-type: application/json")
+        );
+        // ...but no secret, and the token only on stdout.
+        assert!(!ran.stderr.contains(&token), "stderr leaks the token");
+        assert!(
+            !ran.stderr.contains(PASSWORD) && !ran.stderr.contains(CLIENT_SECRET),
+            "{}",
+            ran.stderr
+        );
+        if style == "query" {
+            assert!(ran.stderr.contains("password=[redacted]"), "{}", ran.stderr);
+        }
+    }
+}
+
+#[test]
+fn failures_at_vv_leak_nothing() {
+    let scripts: Vec<Vec<Canned>> = vec![
+        vec![Canned::GatewayError(503), Canned::GatewayError(503)],
+        vec![Canned::Hang, Canned::Hang],
+        vec![Canned::CloseMidBody, Canned::CloseWithoutAnswer],
+        vec![Canned::IndexHtml],
+        vec![Canned::Redirect(307, "https://elsewhere.example/".into())],
+        vec![Canned::Messages(500, "boom".into())],
+        vec![Canned::Huge(2 << 20)],
+    ];
+    for script in scripts {
+        for style in ["json", "query"] {
+            let server = server(script.clone());
+            let ran = get(&server, PASSWORD, &["--request-style", style]);
+            assert_ne!(ran.code, 0);
+            assert_eq!(ran.stdout, "");
+            ran.leaks_none(&[PASSWORD, CLIENT_SECRET]);
+        }
+    }
+}
+
+#[test]
+fn a_refusal_at_vv_leaks_nothing() {
+    for style in ["json", "query"] {
+        let wrong = "Wr0ng-SENTINEL-pw";
+        let server = server(vec![]);
+        let ran = get(&server, wrong, &["--request-style", style]);
+        ran.fails(3);
+        ran.leaks_none(&[wrong, PASSWORD, CLIENT_SECRET]);
+    }
+}
+
+#[test]
+fn the_client_secret_is_hidden_from_help() {
+    let ran = run(Sandbox::new()
+        .cmd()
+        .args(["get", "--help"])
+        .env("REGARDS_CLIENT_SECRET", CLIENT_SECRET)
+        .env("REGARDS_PASSWORD", PASSWORD));
+    ran.ok();
+    ran.leaks_none(&[CLIENT_SECRET, PASSWORD]);
+}
+
+#[test]
+fn connection_failures_leak_nothing() {
+    let port = {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        listener.local_addr().unwrap().port()
+    };
+    let ran = run(Sandbox::new()
+        .cmd()
+        .args([
+            "get",
+            "--host",
+            &format!("http://127.0.0.1:{port}"),
+            "-s",
+            "p",
+            "-u",
+            "u",
+        ])
+        .args(["-vv", "--request-style", "query", "--retries", "0"])
+        .env("REGARDS_PASSWORD", PASSWORD)
+        .env("REGARDS_CLIENT_SECRET", CLIENT_SECRET));
+    ran.fails(4);
+    ran.leaks_none(&[PASSWORD, CLIENT_SECRET]);
+}

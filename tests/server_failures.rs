@@ -1,0 +1,305 @@
+//! Exit codes 4 (unreachable or failing: retry later) and 5 (not a REGARDS
+//! answer), and the retry rules between them.
+
+mod common;
+
+use std::time::{Duration, Instant};
+
+use common::*;
+
+// ---- retries ----------------------------------------------------------------
+
+#[test]
+fn two_503s_then_a_token_is_a_success_after_two_announced_retries() {
+    let server = scripted(vec![Canned::GatewayError(503), Canned::GatewayError(503)]);
+    let ran = run(Sandbox::new().get(&server).arg("-v"));
+    assert_eq!(claims(ran.ok().trim_end())["sub"], DEMO_LOGIN);
+    assert_eq!(server.token_requests(), 3);
+    assert_eq!(
+        ran.stderr.matches("regards-token: retrying in ").count(),
+        2,
+        "{}",
+        ran.stderr
+    );
+    assert!(ran.stderr.contains("attempt 3 of 3"));
+}
+
+#[test]
+fn retries_stop_at_the_limit() {
+    let server = scripted(vec![
+        Canned::GatewayError(502),
+        Canned::GatewayError(504),
+        Canned::GatewayError(503),
+    ]);
+    let ran = run(&mut Sandbox::new().get(&server));
+    assert!(ran.fails(4).contains("failed to answer (HTTP 503)"));
+    assert_eq!(server.token_requests(), 3);
+
+    let server = scripted(vec![Canned::GatewayError(503)]);
+    run(Sandbox::new().get(&server).args(["--retries", "0"])).fails(4);
+    assert_eq!(server.token_requests(), 1);
+}
+
+#[test]
+fn other_server_errors_are_not_retried_and_show_the_message() {
+    let server = scripted(vec![Canned::Messages(
+        500,
+        "Something broke\nat line 2".into(),
+    )]);
+    let ran = run(&mut Sandbox::new().get(&server));
+    assert!(
+        ran.fails(4)
+            .ends_with("failed to answer (HTTP 500): Something broke\\nat line 2"),
+        "{}",
+        ran.stderr
+    );
+    assert_eq!(server.token_requests(), 1);
+}
+
+#[test]
+fn an_unknown_project_is_the_servers_500() {
+    let server = Server::builder().start();
+    let ran = run(Sandbox::new()
+        .get(&server)
+        .args(["--scope", "nosuchproject"]));
+    ran.fails(4);
+    assert_eq!(server.token_requests(), 1);
+}
+
+#[test]
+fn maintenance_is_not_retried() {
+    let server = scripted(vec![Canned::Raw {
+        status: 515,
+        content_type: None,
+        body: vec![],
+        extra_headers: vec![],
+    }]);
+    let ran = run(&mut Sandbox::new().get(&server));
+    assert!(ran.fails(4).contains("project project1 on"));
+    assert!(ran.stderr.contains("is in maintenance (HTTP 515)"));
+    assert_eq!(server.token_requests(), 1);
+}
+
+#[test]
+fn a_refused_connection_is_retried_then_reported() {
+    let port = {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        listener.local_addr().unwrap().port()
+    };
+    let ran = run(Sandbox::new()
+        .cmd()
+        .args([
+            "get",
+            "--host",
+            &format!("http://127.0.0.1:{port}"),
+            "-s",
+            "p",
+            "-u",
+            "u",
+            "-v",
+        ])
+        .env("REGARDS_PASSWORD", "pw"));
+    assert!(
+        ran.fails(4)
+            .contains(&format!("cannot connect to http://127.0.0.1:{port}"))
+    );
+    assert_eq!(ran.stderr.matches("retrying in").count(), 2);
+}
+
+#[test]
+fn a_silent_server_is_bounded_by_the_timeout_and_retried() {
+    let server = scripted(vec![Canned::Hang, Canned::Hang]);
+    let started = Instant::now();
+    let ran = run(Sandbox::new()
+        .get(&server)
+        .args(["--timeout", "300ms", "--retries", "1"]));
+    assert!(ran.fails(4).contains("no answer from"));
+    assert!(ran.stderr.contains("within 300ms"));
+    assert_eq!(server.token_requests(), 2);
+    assert!(
+        started.elapsed() < Duration::from_secs(20),
+        "bounded by the timeout"
+    );
+}
+
+#[test]
+fn a_connection_closed_mid_answer_is_retried() {
+    let server = scripted(vec![Canned::CloseMidBody, Canned::CloseWithoutAnswer]);
+    run(&mut Sandbox::new().get(&server)).ok();
+    assert_eq!(server.token_requests(), 3);
+
+    let server = scripted(vec![Canned::CloseMidBody]);
+    let ran = run(Sandbox::new().get(&server).args(["--retries", "0"]));
+    assert!(ran.fails(4).contains("broke before a complete answer"));
+}
+
+// ---- 5: not a REGARDS answer -----------------------------------------------
+
+fn not_regards(answer: Canned) -> (Ran, usize) {
+    let server = scripted(vec![answer]);
+    let ran = run(&mut Sandbox::new().get(&server));
+    ran.fails(5);
+    (ran, server.token_requests())
+}
+
+#[test]
+fn the_web_uis_page_means_a_wrong_host() {
+    let (ran, requests) = not_regards(Canned::IndexHtml);
+    assert!(
+        ran.stderr
+            .contains("answered with a web page, not a token (HTTP 200)")
+    );
+    assert!(ran.hint().starts_with("check --host"));
+    assert_eq!(requests, 1);
+}
+
+#[test]
+fn a_path_outside_the_api_serves_the_web_ui() {
+    // A host with a wrong prefix reaches nginx's index.html, like a real gateway.
+    let server = Server::builder().start();
+    let ran = run(Sandbox::new()
+        .get(&server)
+        .args(["--host", &format!("{}/ui", server.url())]));
+    assert!(ran.fails(5).contains("answered with a web page"));
+}
+
+#[test]
+fn a_firewall_page_is_named_whatever_its_status() {
+    for status in [200, 403] {
+        let (ran, requests) = not_regards(Canned::FirewallPage(status));
+        assert!(
+            ran.stderr.contains("a web application firewall"),
+            "{}",
+            ran.stderr
+        );
+        assert!(ran.stderr.contains(&format!("(HTTP {status})")));
+        assert_eq!(requests, 1);
+    }
+}
+
+#[test]
+fn invalid_json_and_missing_fields() {
+    let raw = |body: &str| Canned::Raw {
+        status: 200,
+        content_type: Some("application/json".into()),
+        body: body.as_bytes().to_vec(),
+        extra_headers: vec![],
+    };
+    let cases = [
+        (raw("{not json"), "something that is not JSON"),
+        (
+            raw(r#"{"token_type":"bearer","expires_in":60}"#),
+            "it has no access_token",
+        ),
+        (
+            raw(r#"{"access_token":"","token_type":"bearer","expires_in":60}"#),
+            "access_token is empty",
+        ),
+        (
+            raw(r#"{"access_token":"abc","token_type":"bearer"}"#),
+            "it has no expires_in",
+        ),
+        (
+            raw(r#"{"access_token":"abc","token_type":"mac","expires_in":60}"#),
+            "token_type is not bearer",
+        ),
+        (
+            raw(r#"{"access_token":"abc","token_type":"bearer","expires_in":-5}"#),
+            "expires_in is not a positive whole number",
+        ),
+        (
+            raw(r#"{"access_token":"a b;rm -rf ~","token_type":"bearer","expires_in":60}"#),
+            "characters a bearer token cannot have",
+        ),
+    ];
+    for (answer, why) in cases {
+        let (ran, _) = not_regards(answer);
+        assert!(ran.stderr.contains(why), "{why}: {}", ran.stderr);
+    }
+}
+
+#[test]
+fn a_token_type_in_any_case_and_unknown_fields_are_accepted() {
+    let body = serde_json::json!({"access_token": "abc.def.ghi", "token_type": "BEARER",
+        "expires_in": 60, "service_provider_name": "ldap", "extra": {"nested": [1, 2]}});
+    let server = scripted(vec![json_answer(200, &body)]);
+    assert_eq!(run(&mut Sandbox::new().get(&server)).ok(), "abc.def.ghi\n");
+}
+
+#[test]
+fn a_redirect_is_never_followed() {
+    let server = Server::builder().start();
+    let target = format!("{}/elsewhere", server.url());
+    let scripted = scripted(vec![Canned::Redirect(302, target.clone())]);
+    let ran = run(&mut Sandbox::new().get(&scripted));
+    assert!(
+        ran.fails(5)
+            .contains(&format!("answered with a redirect (HTTP 302) to {target}"))
+    );
+    assert_eq!(scripted.requests().len(), 1);
+    assert_eq!(server.requests().len(), 0, "the password went nowhere else");
+}
+
+#[test]
+fn unsupported_media_type_suggests_the_query_style() {
+    let (ran, _) = not_regards(Canned::Raw {
+        status: 415,
+        content_type: None,
+        body: vec![],
+        extra_headers: vec![],
+    });
+    assert!(ran.stderr.contains("(HTTP 415)"));
+    assert!(ran.hint().contains("--request-style query"));
+}
+
+#[test]
+fn a_regards_1_server_needs_the_query_style() {
+    let server = Server::builder().legacy_v1(true).start();
+    let sandbox = Sandbox::new();
+    let ran = run(&mut sandbox.get(&server));
+    assert!(
+        ran.fails(5)
+            .contains("could not read the login request (HTTP 400): Missing grant type")
+    );
+    assert!(ran.hint().contains("--request-style query"));
+    run(sandbox.get(&server).args(["--request-style", "query"])).ok();
+    assert_eq!(server.token_requests(), 2);
+    assert_eq!(
+        server.failed_attempts(DEMO_LOGIN),
+        0,
+        "the JSON attempt judged no password"
+    );
+}
+
+#[test]
+fn a_malformed_request_answer_is_not_a_refusal() {
+    let body = serde_json::json!({"messages": ["JSON parse error: Unexpected character"]});
+    let (ran, requests) = not_regards(json_answer(400, &body));
+    assert!(ran.stderr.contains("JSON parse error"));
+    assert_eq!(requests, 1);
+}
+
+#[test]
+fn a_huge_answer_is_cut_off() {
+    let (ran, _) = not_regards(Canned::Huge(3 * 1024 * 1024));
+    assert!(
+        ran.stderr.contains("more than 1048576 bytes"),
+        "{}",
+        ran.stderr
+    );
+}
+
+#[test]
+fn server_text_is_sanitized_and_capped() {
+    let detail = format!("\u{1b}]0;pwned\u{7}\u{1b}[2J{}", "x".repeat(5000));
+    let body = serde_json::json!({"additionalInformation": {"error": "ACCOUNT_UNKNOWN"}, "detailMessage": detail});
+    let server = scripted(vec![json_answer(400, &body)]);
+    let ran = run(&mut Sandbox::new().get(&server));
+    let line = ran.fails(3);
+    assert!(
+        !ran.stderr.contains('\u{1b}'),
+        "no escape sequence reaches the terminal"
+    );
+    assert!(line.contains("\\u{1b}]0;pwned"));
+    assert!(line.len() < 600, "capped: {} bytes", line.len());
+}

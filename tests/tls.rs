@@ -1,0 +1,60 @@
+//! HTTPS: the system trust store, `--ca-cert` adding to it, `--insecure`.
+
+mod common;
+
+use common::*;
+
+#[test]
+fn an_unknown_certificate_authority_fails_without_sending_anything() {
+    let server = Server::builder().tls(true).start();
+    let ran = run(Sandbox::new().get(&server).arg("-v"));
+    assert!(
+        !ran.stderr.contains("retrying"),
+        "a certificate problem is not retried"
+    );
+    assert!(
+        ran.fails(4)
+            .contains("TLS handshake with https://127.0.0.1:"),
+        "{}",
+        ran.stderr
+    );
+    assert!(ran.hint().contains("--ca-cert"));
+    assert_eq!(
+        server.token_requests(),
+        0,
+        "no request without a trusted certificate"
+    );
+}
+
+#[test]
+fn ca_cert_adds_a_trusted_authority() {
+    let server = Server::builder().tls(true).start();
+    let sandbox = Sandbox::new();
+    let ca = sandbox.file("ca.pem", &server.ca_pem().unwrap());
+    run(sandbox.get(&server).arg("--ca-cert").arg(&ca)).ok();
+    // The same through the environment.
+    run(sandbox.get(&server).env("REGARDS_CA_CERT", &ca)).ok();
+    assert_eq!(server.token_requests(), 2);
+}
+
+#[test]
+fn insecure_works_and_warns_every_time() {
+    let server = Server::builder().tls(true).start();
+    let sandbox = Sandbox::new();
+    for _ in 0..2 {
+        let ran = run(sandbox.get(&server).arg("--insecure"));
+        ran.ok();
+        assert!(ran.stderr.contains("warning: --insecure"), "{}", ran.stderr);
+    }
+}
+
+#[test]
+fn plain_http_to_a_tls_port_is_not_a_regards_answer() {
+    let server = Server::builder().tls(true).start();
+    let host = format!("http://127.0.0.1:{}", server.port());
+    let ran = run(Sandbox::new()
+        .get(&server)
+        .args(["--host", &host, "--retries", "0"]));
+    assert_ne!(ran.code, 0);
+    assert_eq!(ran.stdout, "");
+}
