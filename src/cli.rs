@@ -23,7 +23,7 @@ use clap::{ArgAction, Args, Parser, Subcommand, ValueEnum};
 pub struct Cli {
     /// Log requests to stderr (-v), and their headers (-vv). Secrets are
     /// never logged
-    #[arg(short, long, action = ArgAction::Count, global = true)]
+    #[arg(short, long, action = ArgAction::Count, global = true, display_order = 100)]
     pub verbose: u8,
 
     #[command(subcommand)]
