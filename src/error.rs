@@ -85,11 +85,6 @@ pub fn report(err: &anyhow::Error) -> ExitCode {
     let _ = writeln!(stderr, "regards-token: error: {err:#}");
     if let Some(hint) = typed.and_then(Error::hint) {
         let _ = writeln!(stderr, "hint: {hint}");
-    } else if typed.is_none() {
-        let _ = writeln!(
-            stderr,
-            "hint: this is a bug in regards-token; please report it with the output of -vv"
-        );
     }
     ExitCode::from(code)
 }

@@ -364,3 +364,54 @@ fn a_regards_1_refusal_is_a_refusal() {
     assert!(ran.fails(3).contains("(invalid_grant)"));
     assert_eq!(server.token_requests(), 1);
 }
+
+// ---- 1: unexpected failure ---------------------------------------------------
+
+#[test]
+fn a_stdout_that_cannot_be_written_is_an_internal_failure() {
+    let server = Server::builder().start();
+    let sandbox = Sandbox::new();
+    let full = std::fs::OpenOptions::new()
+        .write(true)
+        .open("/dev/full")
+        .unwrap();
+    let out = demo_get(&sandbox, &server).stdout(full).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        stderr.starts_with("regards-token: error: cannot write to stdout: No space left on device"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn a_closed_stdout_is_not_an_error() {
+    // `regards-token get | true`: the reader is gone before the token is written.
+    let server = Server::builder().start();
+    let sandbox = Sandbox::new();
+    let (reader, writer) = std::io::pipe().unwrap();
+    drop(reader);
+    let out = demo_get(&sandbox, &server).stdout(writer).output().unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(String::from_utf8_lossy(&out.stderr), "");
+}
+
+fn demo_get(sandbox: &Sandbox, server: &Server) -> std::process::Command {
+    let mut cmd = sandbox.std_cmd();
+    cmd.args([
+        "get",
+        "--host",
+        &server.url(),
+        "-s",
+        "project1",
+        "-u",
+        DEMO_LOGIN,
+    ])
+    .env("REGARDS_PASSWORD", DEMO_PASSWORD);
+    cmd
+}

@@ -40,7 +40,13 @@ impl Sandbox {
 
     /// The binary with a clean environment.
     pub fn cmd(&self) -> Command {
-        let mut cmd = Command::new(bin());
+        Command::from_std(self.std_cmd())
+    }
+
+    /// The same, as a standard library command, for tests that redirect
+    /// stdout themselves.
+    pub fn std_cmd(&self) -> std::process::Command {
+        let mut cmd = std::process::Command::new(bin());
         cmd.env_clear();
         if let Some(path) = std::env::var_os("PATH") {
             cmd.env("PATH", path);
