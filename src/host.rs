@@ -22,16 +22,17 @@ pub struct Host {
 impl Host {
     pub fn parse(input: &str) -> Result<Host, Error> {
         let input = input.trim();
-        let bad = |why: &str| Error::usage(format!("invalid host URL '{input}': {why}"));
+        let shown = without_userinfo(input);
+        let bad = |why: &str| Error::usage(format!("invalid host URL '{shown}': {why}"));
         let url = Url::parse(input).map_err(|err| match err {
             url::ParseError::RelativeUrlWithoutBase => {
-                bad("it has no scheme").with_hint(format!("write it as https://{input}"))
+                bad("it has no scheme").with_hint(format!("write it as https://{shown}"))
             }
             other => bad(&other.to_string()),
         })?;
         if !matches!(url.scheme(), "http" | "https") {
             return Err(bad("only http:// and https:// are supported")
-                .with_hint(format!("write it as https://{input}")));
+                .with_hint(format!("write it as https://{shown}")));
         }
         if url.query().is_some() || url.fragment().is_some() {
             return Err(bad("it must not have a query (?...) or a fragment (#...)"));
@@ -79,6 +80,23 @@ impl Host {
         // SAFETY-style note: `normalized` came out of a valid http(s) URL
         // without query or fragment, and appending an ASCII path keeps it one.
         Url::parse(&joined).expect("a valid base URL plus a path is a valid URL")
+    }
+}
+
+/// The input with any `login:password@` replaced, for error messages: a
+/// password pasted into a URL must not be echoed back.
+fn without_userinfo(input: &str) -> String {
+    let after_scheme = input.find("://").map_or(0, |i| i + 3);
+    let authority_end = input[after_scheme..]
+        .find(['/', '?', '#'])
+        .map_or(input.len(), |i| after_scheme + i);
+    match input[after_scheme..authority_end].rfind('@') {
+        Some(at) => format!(
+            "{}***@{}",
+            &input[..after_scheme],
+            &input[after_scheme + at + 1..]
+        ),
+        None => input.to_string(),
     }
 }
 
@@ -131,6 +149,24 @@ mod tests {
             let err = Host::parse(bad).unwrap_err();
             assert_eq!(err.kind, crate::error::Kind::Usage, "{bad}");
         }
+    }
+
+    #[test]
+    fn errors_never_echo_a_password_in_the_url() {
+        for input in [
+            "http://user:hunter2@h.org",
+            "user:hunter2@h.org/x",
+            "ftp://u:hunter2@h",
+        ] {
+            let err = Host::parse(input).unwrap_err();
+            assert!(!err.to_string().contains("hunter2"), "{err}");
+            assert!(!err.hint().unwrap_or("").contains("hunter2"));
+        }
+        assert_eq!(
+            without_userinfo("https://a:b@h.org/p@x"),
+            "https://***@h.org/p@x"
+        );
+        assert_eq!(without_userinfo("https://h.org/p@x"), "https://h.org/p@x");
     }
 
     #[test]

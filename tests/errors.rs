@@ -415,3 +415,22 @@ fn demo_get(sandbox: &Sandbox, server: &Server) -> std::process::Command {
     .env("REGARDS_PASSWORD", DEMO_PASSWORD);
     cmd
 }
+
+#[test]
+fn a_password_in_the_host_url_is_not_echoed() {
+    let ran = run(Sandbox::new().cmd().args([
+        "get",
+        "--host",
+        "http://me:hunter2@127.0.0.1:1",
+        "-s",
+        "p",
+        "-u",
+        "u",
+    ]));
+    assert!(
+        ran.fails(2).contains("'http://***@127.0.0.1:1'"),
+        "{}",
+        ran.stderr
+    );
+    ran.leaks_none(&["hunter2"]);
+}

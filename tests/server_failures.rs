@@ -62,7 +62,12 @@ fn an_unknown_project_is_the_servers_500() {
     let ran = run(Sandbox::new()
         .get(&server)
         .args(["--scope", "nosuchproject"]));
-    ran.fails(4);
+    assert!(ran.fails(4).contains("(HTTP 500)"));
+    assert!(
+        ran.hint().starts_with("check that project nosuchproject exists"),
+        "{}",
+        ran.stderr
+    );
     assert_eq!(server.token_requests(), 1);
 }
 

@@ -66,8 +66,13 @@ pub fn outcome_error(outcome: Outcome, server: &Server) -> Error {
             .with_hint("try again later"),
         Outcome::ServerError { status, message } => {
             let message = message.map(|m| format!(": {}", sanitize(&m))).unwrap_or_default();
-            Error::new(Kind::Unavailable, format!("{host} failed to answer (HTTP {status}){message}"))
-                .with_hint("the server is failing; try again later, or tell its administrators if it persists")
+            let hint = if status == 500 {
+                // REGARDS also answers 500 for a project it does not know.
+                format!("check that project {scope} exists; otherwise the server is failing: try again later")
+            } else {
+                "the server is failing; try again later, or tell its administrators if it persists".into()
+            };
+            Error::new(Kind::Unavailable, format!("{host} failed to answer (HTTP {status}){message}")).with_hint(hint)
         }
         Outcome::Redirect { status, location } => {
             let target = location.map(|l| format!(" to {}", sanitize(&l))).unwrap_or_default();

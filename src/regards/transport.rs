@@ -61,6 +61,11 @@ impl Transport {
             .referer(false)
             .timeout(server.timeout)
             .connect_timeout(server.timeout.min(MAX_CONNECT_TIMEOUT));
+        if server.host.is_loopback() {
+            // A proxy from the environment would carry a loopback request,
+            // password included, off this machine (in clear for http://).
+            builder = builder.no_proxy();
+        }
         if let Some(path) = &server.ca_cert {
             builder = builder.tls_certs_merge(read_ca_bundle(path)?);
         }
