@@ -32,8 +32,12 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Log in and print an access token
+    /// Print an access token: the cached one while it lasts, else a new one
     Get(GetArgs),
+    /// List the cached tokens with their expiry
+    Status(StatusArgs),
+    /// Remove cached tokens
+    Logout(LogoutArgs),
 }
 
 #[derive(Debug, Args)]
@@ -44,6 +48,9 @@ pub struct GetArgs {
     #[command(flatten)]
     pub password: PasswordArgs,
 
+    #[command(flatten)]
+    pub cache: CacheArgs,
+
     /// What to print: the token, a JSON document, an HTTP header line, or a
     /// shell `export` line
     #[arg(long, value_enum, default_value_t = Format::Token)]
@@ -53,31 +60,27 @@ pub struct GetArgs {
 /// Where to log in, as whom, and how to talk to the server.
 #[derive(Debug, Args)]
 pub struct ServerArgs {
-    /// The gateway's base URL, e.g. https://regards.example.org (also
-    /// read from REGARDS_BASE_URL)
-    #[arg(long, env = "REGARDS_HOST", value_name = "URL")]
+    /// The gateway's base URL, e.g. https://regards.example.org
+    /// [env: REGARDS_HOST, then REGARDS_BASE_URL]
+    #[arg(long, value_name = "URL")]
     pub host: Option<String>,
 
-    /// The project (tenant) to log in to (also read from REGARDS_TENANT)
-    #[arg(short, long, env = "REGARDS_SCOPE", value_name = "PROJECT")]
+    /// The project (tenant) to log in to [env: REGARDS_SCOPE, then
+    /// REGARDS_TENANT]
+    #[arg(short, long, value_name = "PROJECT")]
     pub scope: Option<String>,
 
-    /// The login (usually an e-mail address)
-    #[arg(short, long, env = "REGARDS_USERNAME", value_name = "LOGIN")]
+    /// The login, usually an e-mail address [env: REGARDS_USERNAME]
+    #[arg(short, long, value_name = "LOGIN")]
     pub username: Option<String>,
 
-    /// OAuth2 client id [default: client]
-    #[arg(long, env = "REGARDS_CLIENT_ID", value_name = "ID")]
+    /// OAuth2 client id [env: REGARDS_CLIENT_ID] [default: client]
+    #[arg(long, value_name = "ID")]
     pub client_id: Option<String>,
 
-    /// OAuth2 client secret [default: secret]. Prefer the variable: a flag's
-    /// value is visible to every user in `ps`
-    #[arg(
-        long,
-        env = "REGARDS_CLIENT_SECRET",
-        hide_env_values = true,
-        value_name = "SECRET"
-    )]
+    /// OAuth2 client secret [env: REGARDS_CLIENT_SECRET] [default: secret].
+    /// Prefer the variable: a flag's value is visible to every user in `ps`
+    #[arg(long, value_name = "SECRET")]
     pub client_secret: Option<String>,
 
     /// How to send the credentials: a JSON body (REGARDS 2.x) or the query
@@ -87,8 +90,8 @@ pub struct ServerArgs {
     pub request_style: Option<RequestStyle>,
 
     /// A PEM file of extra certificate authorities to trust, in addition
-    /// to the system's
-    #[arg(long, env = "REGARDS_CA_CERT", value_name = "PEM")]
+    /// to the system's [env: REGARDS_CA_CERT]
+    #[arg(long, value_name = "PEM")]
     pub ca_cert: Option<PathBuf>,
 
     /// Do not verify the server's TLS certificate (dangerous: the password
@@ -116,13 +119,86 @@ pub struct ServerArgs {
 /// the password itself: command lines are visible to every user.
 #[derive(Debug, Args)]
 pub struct PasswordArgs {
-    /// Read the password from the first line of stdin
+    /// Read the password from the first line of stdin (otherwise from
+    /// REGARDS_PASSWORD, else a prompt when at a terminal)
     #[arg(long, conflicts_with = "password_file")]
     pub password_stdin: bool,
 
     /// Read the password from the first line of this file
     #[arg(long, value_name = "PATH")]
     pub password_file: Option<PathBuf>,
+}
+
+/// Where tokens are kept between runs, and when a kept one is used.
+#[derive(Debug, Args)]
+pub struct CacheArgs {
+    /// Where to keep tokens: the system keyring, else a private file
+    /// (auto), the keyring or fail (keyring), a file, or nowhere (none)
+    /// [env: REGARDS_TOKEN_CACHE] [default: auto]
+    #[arg(long, value_enum, value_name = "STORE")]
+    pub cache: Option<CacheMode>,
+
+    /// Short for --cache none
+    #[arg(long, conflicts_with = "cache")]
+    pub no_cache: bool,
+
+    /// Do not use a cached token with less time left than this, e.g. 5m,
+    /// 1h [env: REGARDS_TOKEN_MIN_TTL] [default: 5m]
+    #[arg(long, value_parser = parse_duration_or_zero, value_name = "DURATION")]
+    pub min_ttl: Option<Duration>,
+
+    /// Ignore the cached token: log in again and cache the new token
+    #[arg(long)]
+    pub refresh: bool,
+
+    /// How long to wait for another run logging in to the same account
+    /// [default: 60s]
+    #[arg(long, value_parser = parse_duration, value_name = "DURATION")]
+    pub lock_timeout: Option<Duration>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum CacheMode {
+    /// The system keyring if one answers, else a private file (with a warning)
+    Auto,
+    /// The system keyring, or fail with exit code 6
+    Keyring,
+    /// A private file under the user's cache folder
+    File,
+    /// Keep nothing: log in every time
+    None,
+}
+
+#[derive(Debug, Args)]
+pub struct StatusArgs {
+    /// text: one line per token; json: an array of objects
+    #[arg(long, value_enum, default_value_t = ListFormat::Text)]
+    pub format: ListFormat,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ListFormat {
+    Text,
+    Json,
+}
+
+#[derive(Debug, Args)]
+pub struct LogoutArgs {
+    /// Remove the tokens of this gateway [env: REGARDS_HOST]
+    #[arg(long, value_name = "URL")]
+    pub host: Option<String>,
+
+    /// Remove the tokens of this project [env: REGARDS_SCOPE]
+    #[arg(short, long, value_name = "PROJECT")]
+    pub scope: Option<String>,
+
+    /// Remove the tokens of this login [env: REGARDS_USERNAME]
+    #[arg(short, long, value_name = "LOGIN")]
+    pub username: Option<String>,
+
+    /// Remove every cached token (the filters above are then ignored)
+    #[arg(long)]
+    pub all: bool,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -147,12 +223,17 @@ pub enum RequestStyle {
 
 /// Durations read like `750ms`, `30s`, `2m` or `1h30m`.
 pub fn parse_duration(text: &str) -> Result<Duration, String> {
-    let duration = humantime::parse_duration(text.trim())
-        .map_err(|err| format!("{err} (write it like 750ms, 30s, 2m or 1h30m)"))?;
+    let duration = parse_duration_or_zero(text)?;
     if duration.is_zero() {
         return Err("it must be longer than zero".into());
     }
     Ok(duration)
+}
+
+/// A duration where zero makes sense (`--min-ttl 0s`: any unexpired token).
+pub fn parse_duration_or_zero(text: &str) -> Result<Duration, String> {
+    humantime::parse_duration(text.trim())
+        .map_err(|err| format!("{err} (write it like 750ms, 30s, 2m or 1h30m)"))
 }
 
 #[cfg(test)]

@@ -22,6 +22,8 @@ pub enum Kind {
     Unavailable,
     /// Whatever answered is not a REGARDS token endpoint (exit 5).
     NotRegards,
+    /// `--cache keyring` and no keyring could be used (exit 6).
+    KeyringUnavailable,
 }
 
 impl Kind {
@@ -31,6 +33,7 @@ impl Kind {
             Kind::Refused => 3,
             Kind::Unavailable => 4,
             Kind::NotRegards => 5,
+            Kind::KeyringUnavailable => 6,
         }
     }
 }
@@ -140,5 +143,6 @@ mod tests {
         assert_eq!(Kind::Refused.exit_code(), 3);
         assert_eq!(Kind::Unavailable.exit_code(), 4);
         assert_eq!(Kind::NotRegards.exit_code(), 5);
+        assert_eq!(Kind::KeyringUnavailable.exit_code(), 6);
     }
 }

@@ -3,11 +3,13 @@
 //! The binary is a thin shell around `run`; the logic lives here so that
 //! integration tests and other programs can call it.
 
+pub mod cache;
 pub mod cli;
 pub mod diag;
 pub mod error;
 mod get;
 pub mod host;
+mod manage;
 pub mod output;
 pub mod regards;
 pub mod secret;
@@ -30,6 +32,8 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> anyhow::Result<()> {
     diag::set_verbosity(cli.verbose);
     match cli.command {
         Command::Get(args) => get::run(args),
+        Command::Status(args) => manage::status(args),
+        Command::Logout(args) => manage::logout(args),
     }
 }
 
@@ -70,6 +74,11 @@ fn clap_outcome(err: clap::Error) -> anyhow::Result<()> {
 /// that names only the place, and exits with the internal-error code.
 pub fn install_panic_hook() {
     std::panic::set_hook(Box::new(|info| {
+        // A keyring call runs on a thread of its own; its panic becomes a
+        // failed call there (the store is then passed over), not the end.
+        if std::thread::current().name() != Some("main") {
+            return;
+        }
         let place = info
             .location()
             .map(|l| format!(" at {}:{}", l.file(), l.line()))

@@ -16,6 +16,7 @@ use crate::token::Token;
 #[serde(rename_all = "lowercase")]
 pub enum Source {
     Network,
+    Cache,
 }
 
 #[derive(Serialize)]
@@ -67,6 +68,11 @@ pub fn render(
             text
         }
     }
+}
+
+/// A duration as people read it, to the second: `1h 59m 58s`.
+pub fn human(duration: std::time::Duration) -> String {
+    humantime::format_duration(std::time::Duration::from_secs(duration.as_secs())).to_string()
 }
 
 /// Writes the rendering to stdout. A reader that went away (`| head -c0`)

@@ -11,8 +11,13 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use anyhow::Context;
+use clap::ValueEnum;
 
-use crate::cli::{Format, GetArgs, PasswordArgs, RequestStyle, ServerArgs};
+use crate::cache::keyring::KeyringOptions;
+use crate::cli::{
+    CacheArgs, CacheMode, Format, GetArgs, PasswordArgs, RequestStyle, ServerArgs,
+    parse_duration_or_zero,
+};
 use crate::error::Error;
 use crate::host::Host;
 use crate::secret::Secret;
@@ -21,12 +26,38 @@ pub const DEFAULT_CLIENT_ID: &str = "client";
 pub const DEFAULT_CLIENT_SECRET: &str = "secret";
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
 pub const DEFAULT_RETRIES: u32 = 2;
+pub const DEFAULT_MIN_TTL: Duration = Duration::from_secs(5 * 60);
+pub const DEFAULT_LOCK_TIMEOUT: Duration = Duration::from_secs(60);
+/// Test-only and diagnostic: keyring tiers to pass over, comma-separated.
+pub const SKIP_STORES_VAR: &str = "REGARDS_TOKEN_SKIP_STORES";
 
 #[derive(Debug)]
 pub struct Settings {
     pub server: Server,
     pub password: PasswordSource,
+    pub cache: CacheSettings,
     pub format: Format,
+}
+
+#[derive(Debug)]
+pub struct CacheSettings {
+    pub mode: CacheMode,
+    pub min_ttl: Duration,
+    pub refresh: bool,
+    pub lock_timeout: Duration,
+    /// `None` with `--cache none`, which needs no folder (and so works
+    /// without HOME).
+    pub paths: Option<CachePaths>,
+}
+
+/// Where the cache keeps its files.
+#[derive(Clone, Debug)]
+pub struct CachePaths {
+    /// Token files (for the file store) and the index.
+    pub cache_dir: PathBuf,
+    /// Lock files and refusal markers: a per-user runtime folder when
+    /// there is one (cleared at logout, on a RAM disk), else the cache.
+    pub lock_dir: PathBuf,
 }
 
 /// Everything needed to send a login request except the password.
@@ -50,8 +81,10 @@ pub enum PasswordSource {
     File(PathBuf),
     Env(Secret<String>),
     Prompt,
-    /// No source, and nobody at a terminal to ask.
-    Missing,
+    /// No source, and nobody at a terminal to ask; says why.
+    Missing {
+        why: &'static str,
+    },
 }
 
 impl Settings {
@@ -59,16 +92,101 @@ impl Settings {
         Ok(Settings {
             server: Server::resolve(args.server)?,
             password: PasswordSource::resolve(&args.password),
+            cache: CacheSettings::resolve(args.cache)?,
             format: args.format,
         })
     }
 }
 
+impl CacheSettings {
+    fn resolve(args: CacheArgs) -> anyhow::Result<CacheSettings> {
+        let mode = if args.no_cache {
+            CacheMode::None
+        } else if let Some(mode) = args.cache {
+            mode
+        } else if let Some(text) = var("REGARDS_TOKEN_CACHE") {
+            CacheMode::from_str(&text, true).map_err(|_| {
+                Error::usage(format!("REGARDS_TOKEN_CACHE is '{text}'"))
+                    .with_hint("set it to auto, keyring, file or none")
+            })?
+        } else {
+            CacheMode::Auto
+        };
+        let min_ttl = match (args.min_ttl, var("REGARDS_TOKEN_MIN_TTL")) {
+            (Some(flag), _) => flag,
+            (None, Some(text)) => parse_duration_or_zero(&text)
+                .map_err(|why| Error::usage(format!("REGARDS_TOKEN_MIN_TTL is '{text}': {why}")))?,
+            (None, None) => DEFAULT_MIN_TTL,
+        };
+        Ok(CacheSettings {
+            mode,
+            min_ttl,
+            refresh: args.refresh,
+            lock_timeout: args.lock_timeout.unwrap_or(DEFAULT_LOCK_TIMEOUT),
+            paths: match mode {
+                CacheMode::None => None,
+                _ => Some(cache_paths()?),
+            },
+        })
+    }
+}
+
+/// The cache and lock folders of this user on this system.
+pub fn cache_paths() -> anyhow::Result<CachePaths> {
+    let cache_dir = user_cache_dir()
+        .ok_or_else(|| {
+            Error::usage(
+                "cannot tell where to keep the cache: neither XDG_CACHE_HOME nor HOME is set",
+            )
+            .with_hint("set XDG_CACHE_HOME, or use --cache none")
+        })?
+        .join("regards-token");
+    let lock_dir = var("XDG_RUNTIME_DIR")
+        .map(|dir| PathBuf::from(dir).join("regards-token"))
+        .unwrap_or_else(|| cache_dir.join("locks"));
+    Ok(CachePaths {
+        cache_dir,
+        lock_dir,
+    })
+}
+
+fn user_cache_dir() -> Option<PathBuf> {
+    if cfg!(windows) {
+        return var("LOCALAPPDATA").map(PathBuf::from);
+    }
+    if let Some(dir) = var("XDG_CACHE_HOME").filter(|d| Path::new(d).is_absolute()) {
+        return Some(PathBuf::from(dir));
+    }
+    let home = PathBuf::from(var("HOME")?);
+    Some(if cfg!(target_os = "macos") {
+        home.join("Library").join("Caches")
+    } else {
+        home.join(".cache")
+    })
+}
+
+/// How the keyring tiers may be probed from here.
+pub fn keyring_options() -> KeyringOptions {
+    KeyringOptions {
+        interactive: someone_at_a_terminal(),
+        skip: var(SKIP_STORES_VAR)
+            .map(|list| {
+                list.split(',')
+                    .map(|s| s.trim().to_string())
+                    .filter(|s| !s.is_empty())
+                    .collect()
+            })
+            .unwrap_or_default(),
+        // Where zbus itself looks when the address is not set.
+        session_bus: var("DBUS_SESSION_BUS_ADDRESS")
+            .or_else(|| var("XDG_RUNTIME_DIR").map(|dir| format!("unix:path={dir}/bus"))),
+        deadline: None,
+    }
+}
+
 impl Server {
     fn resolve(args: ServerArgs) -> anyhow::Result<Server> {
-        let host = args
-            .host
-            .or_else(|| var("REGARDS_BASE_URL"))
+        let host = flag_or_env(args.host, &["REGARDS_HOST", "REGARDS_BASE_URL"])
             .ok_or_else(|| missing("host", "--host URL", "REGARDS_HOST"))?;
         let host = Host::parse(&host)?;
         if !host.is_https() && !host.is_loopback() && !args.allow_http {
@@ -81,18 +199,16 @@ impl Server {
         if !host.is_https() && !host.is_loopback() {
             crate::warning!("the password is sent unencrypted to {host} (--allow-http)");
         }
-        let scope = non_empty(args.scope.or_else(|| var("REGARDS_TENANT")))
+        let scope = flag_or_env(args.scope, &["REGARDS_SCOPE", "REGARDS_TENANT"])
             .ok_or_else(|| missing("project", "--scope PROJECT", "REGARDS_SCOPE"))?;
-        let username = non_empty(args.username)
+        let username = flag_or_env(args.username, &["REGARDS_USERNAME"])
             .ok_or_else(|| missing("username", "--username LOGIN", "REGARDS_USERNAME"))?;
-        let client_id = args
-            .client_id
+        let client_id = flag_or_env(args.client_id, &["REGARDS_CLIENT_ID"])
             .unwrap_or_else(|| DEFAULT_CLIENT_ID.to_string());
         if client_id.is_empty() || client_id.contains(':') {
             return Err(Error::usage("the client id must be non-empty and contain no ':'").into());
         }
-        let client_secret = args
-            .client_secret
+        let client_secret = flag_or_env(args.client_secret, &["REGARDS_CLIENT_SECRET"])
             .unwrap_or_else(|| DEFAULT_CLIENT_SECRET.to_string());
         if args.insecure {
             crate::warning!(
@@ -106,7 +222,10 @@ impl Server {
             client_id,
             client_secret: Secret::new(client_secret),
             request_style: args.request_style.unwrap_or(RequestStyle::Json),
-            ca_cert: args.ca_cert,
+            ca_cert: args
+                .ca_cert
+                .filter(|path| !path.as_os_str().is_empty())
+                .or_else(|| var("REGARDS_CA_CERT").map(PathBuf::from)),
             insecure: args.insecure,
             timeout: args.timeout.unwrap_or(DEFAULT_TIMEOUT),
             retries: args.retries.unwrap_or(DEFAULT_RETRIES),
@@ -122,10 +241,16 @@ impl PasswordSource {
             PasswordSource::File(path.clone())
         } else if let Some(password) = var("REGARDS_PASSWORD") {
             PasswordSource::Env(Secret::new(password))
+        } else if var("CI").is_some() {
+            PasswordSource::Missing {
+                why: "no password given, and CI is set: not prompting",
+            }
         } else if someone_at_a_terminal() {
             PasswordSource::Prompt
         } else {
-            PasswordSource::Missing
+            PasswordSource::Missing {
+                why: "no password given and no terminal to ask for one",
+            }
         }
     }
 
@@ -145,11 +270,7 @@ impl PasswordSource {
                     ))
                 })?
             }
-            PasswordSource::Missing => {
-                return Err(
-                    no_password_source("no password given and no terminal to ask for one").into(),
-                );
-            }
+            PasswordSource::Missing { why } => return Err(no_password_source(why).into()),
         };
         if password.is_empty() {
             let from = match self {
@@ -183,14 +304,14 @@ fn read_password_file(path: &Path) -> anyhow::Result<String> {
 #[cfg(unix)]
 fn warn_if_others_can_read(file: &std::fs::File, path: &Path) {
     use std::os::unix::fs::PermissionsExt;
-    if let Ok(meta) = file.metadata() {
-        if meta.permissions().mode() & 0o077 != 0 {
-            crate::warning!(
-                "the password file {} can be read by other users; run: chmod 600 {}",
-                path.display(),
-                path.display()
-            );
-        }
+    if let Ok(meta) = file.metadata()
+        && meta.permissions().mode() & 0o077 != 0
+    {
+        crate::warning!(
+            "the password file {} can be read by other users; run: chmod 600 {}",
+            path.display(),
+            path.display()
+        );
     }
 }
 
@@ -224,14 +345,19 @@ fn missing(what: &str, flag: &str, env: &str) -> Error {
     Error::usage(format!("no {what} given")).with_hint(format!("pass {flag} or set {env}"))
 }
 
-/// An environment variable, with empty meaning unset (as clap does for the
-/// variables tied to flags).
+/// An environment variable, with empty meaning unset: a CI system that
+/// expands a missing secret to "" must get the default, not "".
 fn var(name: &str) -> Option<String> {
-    std::env::var(name).ok().filter(|value| !value.is_empty())
+    std::env::var(name)
+        .ok()
+        .filter(|value| !value.trim().is_empty())
 }
 
-fn non_empty(value: Option<String>) -> Option<String> {
-    value.filter(|v| !v.trim().is_empty())
+/// The flag's value, else the first of `vars` that is set. Flags beat
+/// variables; empty counts as not given.
+pub fn flag_or_env(flag: Option<String>, vars: &[&str]) -> Option<String> {
+    flag.filter(|v| !v.trim().is_empty())
+        .or_else(|| vars.iter().find_map(|name| var(name)))
 }
 
 #[cfg(test)]

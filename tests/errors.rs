@@ -73,19 +73,7 @@ fn empty_or_missing_password_files_are_usage_errors() {
     let server = Server::builder().start();
     let sandbox = Sandbox::new();
     let empty = sandbox.file("empty", "\n");
-    let base = || {
-        let mut cmd = sandbox.cmd();
-        cmd.args([
-            "get",
-            "--host",
-            &server.url(),
-            "-s",
-            "project1",
-            "-u",
-            DEMO_LOGIN,
-        ]);
-        cmd
-    };
+    let base = || sandbox.login(&server);
     let ran = run(base().arg("--password-file").arg(&empty));
     assert!(ran.fails(2).contains("is empty"));
     let ran = run(base().args(["--password-file", "/nonexistent/pw"]));
@@ -402,17 +390,8 @@ fn a_closed_stdout_is_not_an_error() {
 }
 
 fn demo_get(sandbox: &Sandbox, server: &Server) -> std::process::Command {
-    let mut cmd = sandbox.std_cmd();
-    cmd.args([
-        "get",
-        "--host",
-        &server.url(),
-        "-s",
-        "project1",
-        "-u",
-        DEMO_LOGIN,
-    ])
-    .env("REGARDS_PASSWORD", DEMO_PASSWORD);
+    let mut cmd = sandbox.std_login(server);
+    cmd.env("REGARDS_PASSWORD", DEMO_PASSWORD);
     cmd
 }
 

@@ -320,3 +320,67 @@ fn set_mode(path: &std::path::Path, mode: u32) {
     use std::os::unix::fs::PermissionsExt;
     std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode)).unwrap();
 }
+
+#[test]
+fn empty_variables_count_as_unset() {
+    // A CI system expands a missing secret to "": that must mean "not
+    // given", not an empty value.
+    let server = Server::builder().start();
+    let ran = run(Sandbox::new()
+        .cmd()
+        .arg("get")
+        .env("REGARDS_HOST", "")
+        .env("REGARDS_BASE_URL", server.url())
+        .env("REGARDS_SCOPE", "")
+        .env("REGARDS_TENANT", "project1")
+        .env("REGARDS_USERNAME", DEMO_LOGIN)
+        .env("REGARDS_PASSWORD", DEMO_PASSWORD)
+        .env("REGARDS_CLIENT_ID", "")
+        .env("REGARDS_CLIENT_SECRET", " ")
+        .env("REGARDS_CA_CERT", "")
+        .env("REGARDS_TOKEN_CACHE", "")
+        .env("REGARDS_TOKEN_MIN_TTL", ""));
+    ran.ok();
+    let basic = base64::engine::general_purpose::STANDARD.encode("client:secret");
+    assert_eq!(
+        server.requests()[0].header("authorization"),
+        Some(format!("Basic {basic}").as_str())
+    );
+}
+
+#[test]
+fn bad_cache_variables_are_usage_errors() {
+    let server = Server::builder().start();
+    let sandbox = Sandbox::new();
+    let ran = run(sandbox.get(&server).env("REGARDS_TOKEN_CACHE", "memory"));
+    assert_eq!(
+        ran.fails(2),
+        "regards-token: error: REGARDS_TOKEN_CACHE is 'memory'"
+    );
+    let ran = run(sandbox.get(&server).env("REGARDS_TOKEN_MIN_TTL", "soon"));
+    assert!(ran.fails(2).contains("REGARDS_TOKEN_MIN_TTL is 'soon'"));
+}
+
+#[test]
+fn a_proxy_never_carries_a_loopback_login() {
+    // Were the proxy used, the password would reach it in clear; it is a
+    // closed port here, so using it would fail the run.
+    let closed = {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        format!("http://127.0.0.1:{}", listener.local_addr().unwrap().port())
+    };
+    let server = Server::builder().start();
+    let sandbox = Sandbox::new();
+    let mut cmd = sandbox.get(&server);
+    for var in [
+        "HTTP_PROXY",
+        "http_proxy",
+        "HTTPS_PROXY",
+        "ALL_PROXY",
+        "all_proxy",
+    ] {
+        cmd.env(var, &closed);
+    }
+    run(&mut cmd).ok();
+    assert_eq!(server.token_requests(), 1);
+}

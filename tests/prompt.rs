@@ -114,7 +114,7 @@ fn ci_means_no_prompt_even_at_a_terminal() {
     let (code, screen) = at_a_terminal(&sandbox, &get_line(&server), &[("CI", "true")], None);
     assert_eq!(code, 2, "{screen}");
     assert!(
-        screen.contains("no password given and no terminal to ask for one"),
+        screen.contains("no password given, and CI is set: not prompting"),
         "{screen}"
     );
     assert!(!screen.contains("Password for"));

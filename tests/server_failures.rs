@@ -64,7 +64,8 @@ fn an_unknown_project_is_the_servers_500() {
         .args(["--scope", "nosuchproject"]));
     assert!(ran.fails(4).contains("(HTTP 500)"));
     assert!(
-        ran.hint().starts_with("check that project nosuchproject exists"),
+        ran.hint()
+            .starts_with("check that project nosuchproject exists"),
         "{}",
         ran.stderr
     );

@@ -181,13 +181,14 @@ impl Shape {
                 detail: json.get("detailMessage").and_then(text),
             };
         }
-        if let Some(error) = json.get("error").and_then(text) {
-            if json.get("status").is_none() {
-                return Shape::OAuth {
-                    error,
-                    description: json.get("error_description").and_then(text),
-                };
-            }
+        // The gateway's own errors also have "error", next to a "status".
+        if let Some(error) = json.get("error").and_then(text)
+            && json.get("status").is_none()
+        {
+            return Shape::OAuth {
+                error,
+                description: json.get("error_description").and_then(text),
+            };
         }
         if json.get("messages").is_some() {
             return Shape::Messages(first_message(json));

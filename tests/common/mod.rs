@@ -13,6 +13,8 @@ pub use regards_test_server::{
 };
 use tempfile::TempDir;
 
+pub const ALL_KEYRINGS: &str = "secret-service,keyutils,keychain,windows";
+
 /// A home of its own for each test: no `REGARDS_*`, proxy or `CI` variable
 /// of the machine running the tests leaks in, and nothing the run writes
 /// leaks out.
@@ -57,16 +59,32 @@ impl Sandbox {
             .env("XDG_CONFIG_HOME", home.join("config"))
             .env("XDG_DATA_HOME", home.join("data"))
             .env("XDG_RUNTIME_DIR", home.join("run"))
+            // Tests of the login itself run without a cache, so each run
+            // sends its request; the cache tests choose their store.
+            .env("REGARDS_TOKEN_CACHE", "none")
+            // Never the keyrings of the machine running the tests.
+            .env("REGARDS_TOKEN_SKIP_STORES", ALL_KEYRINGS)
             .current_dir(home);
         cmd
     }
 
     /// `get` against `server` as the demo user, password on stdin.
     pub fn get(&self, server: &Server) -> Command {
-        let mut cmd = self.cmd();
-        cmd.args(["get", "--host", &server.url(), "--scope", "project1"])
-            .args(["--username", DEMO_LOGIN, "--password-stdin"])
+        let mut cmd = self.login(server);
+        cmd.arg("--password-stdin")
             .write_stdin(format!("{DEMO_PASSWORD}\n"));
+        cmd
+    }
+
+    /// `get` against `server` as the demo user, with no password source.
+    pub fn login(&self, server: &Server) -> Command {
+        Command::from_std(self.std_login(server))
+    }
+
+    pub fn std_login(&self, server: &Server) -> std::process::Command {
+        let mut cmd = self.std_cmd();
+        cmd.args(["get", "--host", &server.url(), "--scope", "project1"])
+            .args(["--username", DEMO_LOGIN]);
         cmd
     }
 }

@@ -1,0 +1,151 @@
+//! The cache's choices between its store and its fallback, with stores
+//! made to fail on purpose.
+
+use std::collections::HashMap;
+use std::sync::Mutex;
+use std::time::{Duration, UNIX_EPOCH};
+
+use super::*;
+use crate::secret::Secret;
+
+#[derive(Default)]
+struct Memory {
+    name: &'static str,
+    entries: Mutex<HashMap<String, Vec<u8>>>,
+    refuse_writes: bool,
+    refuse_reads: bool,
+}
+
+impl Memory {
+    fn named(name: &'static str) -> Memory {
+        Memory {
+            name,
+            ..Memory::default()
+        }
+    }
+}
+
+impl Store for Memory {
+    fn name(&self) -> &'static str {
+        self.name
+    }
+    fn get(&self, key: &CacheKey) -> Result<Option<Vec<u8>>, StoreError> {
+        if self.refuse_reads {
+            return Err(StoreError("locked".into()));
+        }
+        Ok(self.entries.lock().unwrap().get(&key.account()).cloned())
+    }
+    fn set(&self, key: &CacheKey, value: &[u8]) -> Result<(), StoreError> {
+        if self.refuse_writes {
+            return Err(StoreError("prompt dismissed".into()));
+        }
+        self.entries
+            .lock()
+            .unwrap()
+            .insert(key.account(), value.to_vec());
+        Ok(())
+    }
+    fn delete(&self, key: &CacheKey) -> Result<bool, StoreError> {
+        Ok(self
+            .entries
+            .lock()
+            .unwrap()
+            .remove(&key.account())
+            .is_some())
+    }
+}
+
+fn key() -> CacheKey {
+    CacheKey {
+        host: "https://h".into(),
+        scope: "p".into(),
+        username: "u".into(),
+        client_id: "client".into(),
+    }
+}
+
+fn token(value: &str) -> Token {
+    Token {
+        value: Secret::new(value.into()),
+        received_at: UNIX_EPOCH + Duration::from_secs(10),
+        expires_at: UNIX_EPOCH + Duration::from_secs(4_000_000_000),
+        role: Some("ADMIN".into()),
+        tenant: None,
+        email: None,
+    }
+}
+
+fn cache(store: Memory, fallback: Option<Memory>, dir: &std::path::Path) -> Cache {
+    Cache::with_stores(
+        Box::new(store),
+        fallback.map(|f| Box::new(f) as Box<dyn Store>),
+        None,
+        key(),
+        IndexFile::new(dir, dir),
+    )
+}
+
+#[test]
+fn a_refused_write_goes_to_the_fallback_and_is_found_there() {
+    let dir = tempfile::tempdir().unwrap();
+    let keyring = Memory {
+        refuse_writes: true,
+        ..Memory::named("secret-service")
+    };
+    let mut cache = cache(keyring, Some(Memory::named("file")), dir.path());
+    assert_eq!(cache.write(&token("a.b.c")), Ok("file"));
+    assert_eq!(cache.read().unwrap().value.expose(), "a.b.c");
+    let records = IndexFile::new(dir.path(), dir.path()).records();
+    assert_eq!(records.len(), 1);
+    assert_eq!(records[0].store, "file");
+}
+
+#[test]
+fn without_a_fallback_a_refused_write_is_an_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let keyring = Memory {
+        refuse_writes: true,
+        ..Memory::named("keyutils")
+    };
+    let cache = cache(keyring, None, dir.path());
+    assert_eq!(
+        cache.write(&token("a.b.c")),
+        Err(StoreError("prompt dismissed".into()))
+    );
+    assert!(IndexFile::new(dir.path(), dir.path()).records().is_empty());
+}
+
+#[test]
+fn the_store_wins_over_the_fallback_and_failures_are_misses() {
+    let dir = tempfile::tempdir().unwrap();
+    let keyring = Memory::named("keyutils");
+    keyring
+        .set(&key(), &entry::encode(&token("from.keyring")))
+        .unwrap();
+    let file = Memory::named("file");
+    file.set(&key(), &entry::encode(&token("from.file")))
+        .unwrap();
+    let mut both = cache(keyring, Some(file), dir.path());
+    assert_eq!(both.read().unwrap().value.expose(), "from.keyring");
+
+    let broken = Memory {
+        refuse_reads: true,
+        ..Memory::named("secret-service")
+    };
+    let mut cache = cache(broken, None, dir.path());
+    assert!(cache.read().is_none(), "a failing store is a miss");
+}
+
+#[test]
+fn the_first_read_is_used_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut cache = Cache::with_stores(
+        Box::new(Memory::named("keyutils")),
+        None,
+        Some(Some(entry::encode(&token("probed")))),
+        key(),
+        IndexFile::new(dir.path(), dir.path()),
+    );
+    assert_eq!(cache.read().unwrap().value.expose(), "probed");
+    assert!(cache.read().is_none(), "then the store itself is asked");
+}

@@ -1,0 +1,199 @@
+//! The token cache: where tokens are kept between runs, and how one is
+//! chosen.
+//!
+//! `auto` tries the system keyring tiers in order (each probed with a
+//! deadline, so a keyring that hangs never hangs the tool) and falls back to
+//! private files with one warning saying why: never a store that silently
+//! keeps nothing. `keyring` fails with exit code 6 instead of falling back.
+//! The cache speeds things up; outside `--cache keyring` it is never the
+//! reason a command fails.
+
+pub mod entry;
+mod file;
+mod fs;
+pub mod index;
+pub mod key;
+pub mod keyring;
+pub mod lock;
+pub mod store;
+
+pub use key::CacheKey;
+pub use store::{Store, StoreError};
+
+use crate::cli::CacheMode;
+use crate::error::{Error, Kind};
+use crate::settings::CachePaths;
+use crate::token::Token;
+use crate::{verbose, warning};
+
+use file::FileStore;
+use index::{IndexFile, Record};
+use keyring::{KeyringOptions, Skipped};
+
+pub struct Cache {
+    store: Box<dyn Store>,
+    /// Under `auto` with a keyring: the file store, read when the keyring
+    /// has no entry and written when the keyring refuses to store (a locked
+    /// keyring can answer a read and still refuse a write).
+    fallback: Option<Box<dyn Store>>,
+    key: CacheKey,
+    /// What opening the store already read, so a hit costs one read.
+    first_read: Option<Option<Vec<u8>>>,
+    index: IndexFile,
+}
+
+impl Cache {
+    /// The store `mode` asks for; `None` for `--cache none`.
+    pub fn open(
+        mode: CacheMode,
+        paths: &CachePaths,
+        keyring: &KeyringOptions,
+        key: CacheKey,
+    ) -> anyhow::Result<Option<Cache>> {
+        let mut fallback: Option<Box<dyn Store>> = None;
+        let (store, first_read): (Box<dyn Store>, _) = match mode {
+            CacheMode::None => return Ok(None),
+            CacheMode::File => (Box::new(file_store(paths)), None),
+            CacheMode::Keyring => match keyring::open(keyring, &key) {
+                Ok((store, read)) => (store, Some(read)),
+                Err(skipped) => return Err(keyring_unavailable(&skipped).into()),
+            },
+            CacheMode::Auto => match keyring::open(keyring, &key) {
+                Ok((store, read)) => {
+                    fallback = Some(Box::new(file_store(paths)));
+                    (store, Some(read))
+                }
+                Err(skipped) => {
+                    warning!(
+                        "no usable keyring ({}); keeping tokens in private files under {}",
+                        reasons(&skipped),
+                        paths.cache_dir.display()
+                    );
+                    (Box::new(file_store(paths)), None)
+                }
+            },
+        };
+        verbose!(1, "token cache: {}", store.name());
+        let index = IndexFile::new(&paths.cache_dir, &paths.lock_dir);
+        Ok(Some(Cache::with_stores(
+            store, fallback, first_read, key, index,
+        )))
+    }
+
+    fn with_stores(
+        store: Box<dyn Store>,
+        fallback: Option<Box<dyn Store>>,
+        first_read: Option<Option<Vec<u8>>>,
+        key: CacheKey,
+        index: IndexFile,
+    ) -> Cache {
+        Cache {
+            store,
+            fallback,
+            key,
+            first_read,
+            index,
+        }
+    }
+
+    pub fn store_name(&self) -> &'static str {
+        self.store.name()
+    }
+
+    /// The cached token, if there is a readable one. A corrupt entry or a
+    /// failing store is a miss, never an error.
+    pub fn read(&mut self) -> Option<Token> {
+        let primary = match self.first_read.take() {
+            Some(read) => read,
+            None => get_logged(self.store.as_ref(), &self.key),
+        };
+        let (bytes, from) = match (primary, &self.fallback) {
+            (Some(bytes), _) => (bytes, self.store.name()),
+            (None, Some(fallback)) => (get_logged(fallback.as_ref(), &self.key)?, fallback.name()),
+            (None, None) => return None,
+        };
+        match entry::decode(&bytes) {
+            Ok(token) => Some(token),
+            Err(why) => {
+                verbose!(1, "ignoring the cached entry ({from}): {why}");
+                None
+            }
+        }
+    }
+
+    /// Stores `token` (in the fallback when the store refuses) and records
+    /// it in the index. Returns the name of the store that kept it.
+    pub fn write(&self, token: &Token) -> Result<&'static str, StoreError> {
+        let bytes = entry::encode(token);
+        let kept_by = match (self.store.set(&self.key, &bytes), &self.fallback) {
+            (Ok(()), _) => self.store.name(),
+            (Err(err), Some(fallback)) => {
+                warning!(
+                    "cannot store the token in the keyring ({}: {err}); keeping it in a private file instead",
+                    self.store.name()
+                );
+                fallback.set(&self.key, &bytes)?;
+                fallback.name()
+            }
+            (Err(err), None) => return Err(err),
+        };
+        if let Err(err) = self.index.upsert(Record::new(&self.key, kept_by, token)) {
+            // The token is cached; only `status` will not show it.
+            verbose!(1, "cannot update the cache index: {err:#}");
+        }
+        Ok(kept_by)
+    }
+}
+
+fn get_logged(store: &dyn Store, key: &CacheKey) -> Option<Vec<u8>> {
+    store.get(key).unwrap_or_else(|err| {
+        verbose!(1, "cannot read the cache ({}): {err}", store.name());
+        None
+    })
+}
+
+/// Opens the store named in an index record, for `logout`.
+pub fn open_named(
+    name: &str,
+    paths: &CachePaths,
+    keyring: &KeyringOptions,
+) -> Result<Box<dyn Store>, Skipped> {
+    if name == "file" {
+        Ok(Box::new(file_store(paths)))
+    } else {
+        keyring::open_named(keyring, name)
+    }
+}
+
+fn file_store(paths: &CachePaths) -> FileStore {
+    FileStore::new(paths.cache_dir.join("tokens"))
+}
+
+fn reasons(skipped: &[Skipped]) -> String {
+    skipped
+        .iter()
+        .map(|s| format!("{}: {}", s.tier, s.reason))
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+fn keyring_unavailable(skipped: &[Skipped]) -> Error {
+    Error::new(
+        Kind::KeyringUnavailable,
+        format!("keyring unavailable ({})", reasons(skipped)),
+    )
+    .with_hint("use --cache auto to fall back to a private file, or --cache none")
+}
+
+/// The error for a keyring that failed after it was chosen.
+pub fn store_failed(store: &str, err: &StoreError) -> Error {
+    Error::new(
+        Kind::KeyringUnavailable,
+        format!("cannot store the token in the keyring ({store}): {err}"),
+    )
+    .with_hint("use --cache auto to fall back to a private file, or --cache none")
+}
+
+#[cfg(test)]
+#[path = "cache_tests.rs"]
+mod tests;

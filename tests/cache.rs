@@ -1,0 +1,533 @@
+//! The token cache with the file store (the keyring tiers have their own
+//! tests): hits, misses, expiry margins, corrupt entries, parallel runs,
+//! refusals shared between waiters, file modes, `status` and `logout`.
+
+mod common;
+
+use std::os::unix::fs::PermissionsExt;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+use common::*;
+
+/// `get` as the demo user with the file cache.
+fn get(sandbox: &Sandbox, server: &Server) -> assert_cmd::Command {
+    let mut cmd = sandbox.get(server);
+    cmd.args(["--cache", "file"]);
+    cmd
+}
+
+fn cache_dir(sandbox: &Sandbox) -> PathBuf {
+    sandbox.path().join("cache/regards-token")
+}
+
+fn token_files(sandbox: &Sandbox) -> Vec<PathBuf> {
+    match std::fs::read_dir(cache_dir(sandbox).join("tokens")) {
+        Ok(dir) => dir
+            .map(|e| e.unwrap().path())
+            .filter(|p| !p.file_name().unwrap().to_str().unwrap().starts_with('.'))
+            .collect(),
+        Err(_) => vec![],
+    }
+}
+
+fn json(ran: &Ran) -> serde_json::Value {
+    serde_json::from_str(ran.ok()).unwrap()
+}
+
+#[test]
+fn a_hit_sends_nothing_and_asks_no_password() {
+    let server = Server::builder().start();
+    let sandbox = Sandbox::new();
+    let first = json(&run(get(&sandbox, &server).args(["--format", "json"])));
+    assert_eq!(first["source"], "network");
+
+    // No password source at all: a hit must not need one.
+    let mut cmd = sandbox.login(&server);
+    cmd.args(["--cache", "file", "--format", "json"]);
+    let second = json(&run(&mut cmd));
+    assert_eq!(second["source"], "cache");
+    assert_eq!(second["access_token"], first["access_token"]);
+    assert_eq!(second["expires_at"], first["expires_at"]);
+    assert_eq!(second["role"], "REGISTERED_USER");
+    assert_eq!(server.token_requests(), 1);
+}
+
+#[test]
+fn the_cache_keeps_servers_projects_and_accounts_apart() {
+    let server = two_projects();
+    let other = Server::builder().start();
+    let sandbox = Sandbox::new();
+    let a = run(&mut get(&sandbox, &server)).ok().to_string();
+    let b = run(get(&sandbox, &server).args(["--scope", "project2"]))
+        .ok()
+        .to_string();
+    let c = run(&mut get(&sandbox, &other)).ok().to_string();
+    assert!(a != b && b != c && a != c);
+    assert_eq!(claims(b.trim_end())["role"], "ADMIN");
+    // Each is a hit now.
+    assert_eq!(run(&mut get(&sandbox, &server)).ok(), a);
+    assert_eq!(
+        run(get(&sandbox, &server).args(["--scope", "project2"])).ok(),
+        b
+    );
+    assert_eq!(run(&mut get(&sandbox, &other)).ok(), c);
+    assert_eq!(server.token_requests() + other.token_requests(), 3);
+}
+
+#[test]
+fn refresh_fetches_and_stores_a_new_token() {
+    let server = Server::builder().start();
+    let sandbox = Sandbox::new();
+    let old = run(&mut get(&sandbox, &server)).ok().to_string();
+    let new = run(get(&sandbox, &server).arg("--refresh"))
+        .ok()
+        .to_string();
+    assert_ne!(old, new);
+    assert_eq!(server.token_requests(), 2);
+    assert_eq!(
+        run(&mut get(&sandbox, &server)).ok(),
+        new,
+        "the new token was stored"
+    );
+    assert_eq!(server.token_requests(), 2);
+}
+
+#[test]
+fn min_ttl_longer_than_what_is_left_fetches_again() {
+    let server = Server::builder().lifetime(3600).start();
+    let sandbox = Sandbox::new();
+    run(&mut get(&sandbox, &server)).ok();
+    run(get(&sandbox, &server).args(["--min-ttl", "59m"])).ok();
+    assert_eq!(server.token_requests(), 1, "59 minutes are left");
+    let ran = run(get(&sandbox, &server).args(["--min-ttl", "61m", "-v"]));
+    ran.ok();
+    assert!(
+        ran.stderr
+            .contains("less than --min-ttl 1h 1m: logging in again"),
+        "{}",
+        ran.stderr
+    );
+    assert_eq!(server.token_requests(), 2);
+    // The variable works too.
+    run(get(&sandbox, &server).env("REGARDS_TOKEN_MIN_TTL", "2h")).ok();
+    assert_eq!(server.token_requests(), 3);
+}
+
+#[test]
+fn a_lifetime_shorter_than_the_margin_is_printed_with_a_warning() {
+    let server = Server::builder().lifetime(120).start();
+    let sandbox = Sandbox::new();
+    for round in 1..=2 {
+        let ran = run(&mut get(&sandbox, &server));
+        assert!(claims(ran.ok().trim_end())["sub"] == DEMO_LOGIN);
+        let warning = ran
+            .stderr
+            .lines()
+            .find(|l| l.contains("warning: the new token lasts only 1m 5"))
+            .expect(&ran.stderr);
+        assert!(warning.ends_with("s, less than --min-ttl 5m"), "{warning}");
+        assert_eq!(server.token_requests(), round, "too short to be reused");
+    }
+}
+
+#[test]
+fn a_corrupt_entry_is_a_miss_and_is_replaced() {
+    let server = Server::builder().start();
+    let sandbox = Sandbox::new();
+    run(&mut get(&sandbox, &server)).ok();
+    let files = token_files(&sandbox);
+    assert_eq!(files.len(), 1);
+    std::fs::write(&files[0], b"\x00garbage{").unwrap();
+    let ran = run(get(&sandbox, &server).arg("-v"));
+    let token = ran.ok().to_string();
+    assert!(
+        ran.stderr
+            .contains("ignoring the cached entry (file): not a cache entry"),
+        "{}",
+        ran.stderr
+    );
+    assert_eq!(server.token_requests(), 2);
+    assert_eq!(
+        run(&mut get(&sandbox, &server)).ok(),
+        token,
+        "replaced by the good token"
+    );
+    assert_eq!(server.token_requests(), 2);
+}
+
+#[test]
+fn the_password_is_never_stored() {
+    let server = Server::builder().start();
+    let sandbox = Sandbox::new();
+    run(&mut get(&sandbox, &server)).ok();
+    run(get(&sandbox, &server)
+        .arg("--refresh")
+        .write_stdin("Wr0ng-SENTINEL\n"))
+    .fails(3);
+    for path in walk(sandbox.path()) {
+        let bytes = std::fs::read(&path).unwrap();
+        assert!(
+            !String::from_utf8_lossy(&bytes).contains(DEMO_PASSWORD),
+            "{}",
+            path.display()
+        );
+        assert!(
+            !String::from_utf8_lossy(&bytes).contains("Wr0ng-SENTINEL"),
+            "{}",
+            path.display()
+        );
+    }
+}
+
+#[test]
+fn no_cache_writes_nothing_and_always_logs_in() {
+    let server = Server::builder().start();
+    let sandbox = Sandbox::new();
+    for _ in 0..2 {
+        run(sandbox
+            .get(&server)
+            .env_remove("REGARDS_TOKEN_CACHE")
+            .arg("--no-cache"))
+        .ok();
+    }
+    assert_eq!(server.token_requests(), 2);
+    assert!(
+        walk(sandbox.path()).is_empty(),
+        "{:?}",
+        walk(sandbox.path())
+    );
+}
+
+#[test]
+fn thirty_parallel_cold_gets_send_one_login() {
+    let server = Server::builder()
+        .script(vec![Canned::Delay(std::time::Duration::from_millis(500))])
+        .start();
+    let sandbox = Sandbox::new();
+    let outputs = parallel(30, || {
+        let mut cmd = sandbox.std_login(&server);
+        cmd.args(["--cache", "file"])
+            .env("REGARDS_PASSWORD", DEMO_PASSWORD);
+        cmd
+    });
+    let first = &outputs[0];
+    for out in &outputs {
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert_eq!(out.stdout, first.stdout, "every run prints the same token");
+    }
+    assert_eq!(server.token_requests(), 1);
+}
+
+#[test]
+fn a_refused_login_is_not_repeated_by_the_runs_waiting_for_it() {
+    let server = Server::builder()
+        .script(vec![Canned::Delay(std::time::Duration::from_millis(500))])
+        .start();
+    let sandbox = Sandbox::new();
+    let cmd = |password: &str| {
+        let mut cmd = sandbox.std_login(&server);
+        cmd.args(["--cache", "file"])
+            .env("REGARDS_PASSWORD", password);
+        cmd
+    };
+    let outputs = parallel(11, || cmd("wrong-password"));
+    for out in &outputs {
+        assert_eq!(
+            out.status.code(),
+            Some(3),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(out.stdout.is_empty());
+        assert!(String::from_utf8_lossy(&out.stderr).contains("(ACCOUNT_UNKNOWN)"));
+    }
+    let replayed = outputs
+        .iter()
+        .filter(|o| {
+            String::from_utf8_lossy(&o.stderr).contains("the same password was not sent again")
+        })
+        .count();
+    assert_eq!(replayed, 10);
+    assert_eq!(
+        server.token_requests(),
+        1,
+        "one password attempt for eleven runs"
+    );
+    assert_eq!(server.failed_attempts(DEMO_LOGIN), 1);
+
+    // Another password is not held back by the marker.
+    let out = cmd(DEMO_PASSWORD).output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(server.token_requests(), 2);
+}
+
+#[test]
+fn auto_falls_back_to_a_file_with_a_warning_when_no_keyring_answers() {
+    let server = Server::builder().start();
+    let sandbox = Sandbox::new();
+    let ran = run(sandbox.get(&server).env_remove("REGARDS_TOKEN_CACHE"));
+    ran.ok();
+    let warning = ran
+        .stderr
+        .lines()
+        .find(|l| l.contains("warning: no usable keyring"))
+        .expect(&ran.stderr);
+    assert!(warning.contains("secret-service: "), "{warning}");
+    assert!(
+        warning.contains(&format!(
+            "keeping tokens in private files under {}",
+            cache_dir(&sandbox).display()
+        )),
+        "{warning}"
+    );
+    assert_eq!(token_files(&sandbox).len(), 1);
+    // Same through the variable, and the second run is a hit.
+    run(sandbox.get(&server).env("REGARDS_TOKEN_CACHE", "auto")).ok();
+    assert_eq!(server.token_requests(), 1);
+}
+
+#[test]
+fn cache_keyring_fails_with_code_6_when_no_keyring_answers() {
+    let server = Server::builder().start();
+    let sandbox = Sandbox::new();
+    let ran = run(sandbox.get(&server).args(["--cache", "keyring"]));
+    assert!(
+        ran.fails(6)
+            .starts_with("regards-token: error: keyring unavailable (secret-service: "),
+        "{}",
+        ran.stderr
+    );
+    assert!(ran.hint().contains("--cache auto"));
+    assert_eq!(server.token_requests(), 0);
+}
+
+#[test]
+fn files_are_private_whatever_the_umask() {
+    let server = Server::builder().start();
+    let sandbox = Sandbox::new();
+    let line = format!(
+        "umask 000 && exec '{}' get --host {} -s project1 -u {DEMO_LOGIN} --cache file",
+        bin().display(),
+        server.url()
+    );
+    let mut cmd = sandbox.std_cmd();
+    let out = Command::new("sh")
+        .args(["-c", &line])
+        .envs(
+            cmd.get_envs()
+                .filter_map(|(k, v)| Some((k.to_owned(), v?.to_owned()))),
+        )
+        .env("REGARDS_PASSWORD", DEMO_PASSWORD)
+        .current_dir(sandbox.path())
+        .output()
+        .unwrap();
+    let _ = cmd.arg("unused");
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let mut seen = 0;
+    for dir in [
+        cache_dir(&sandbox),
+        cache_dir(&sandbox).join("tokens"),
+        sandbox.path().join("run/regards-token"),
+    ] {
+        assert_eq!(mode(&dir), 0o700, "{}", dir.display());
+        for file in std::fs::read_dir(&dir)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .filter(|p| p.is_file())
+        {
+            assert_eq!(mode(&file), 0o600, "{}", file.display());
+            seen += 1;
+        }
+    }
+    assert!(seen >= 3, "token, index and lock files checked");
+}
+
+#[test]
+fn a_held_lock_is_waited_for_then_given_up() {
+    let server = Server::builder().start();
+    let sandbox = Sandbox::new();
+    run(&mut get(&sandbox, &server)).ok();
+    let lock = std::fs::read_dir(sandbox.path().join("run/regards-token"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.extension().is_some_and(|e| e == "lock") && !p.ends_with("index.lock"))
+        .unwrap();
+    let held = std::fs::File::open(&lock).unwrap();
+    held.lock().unwrap();
+    let ran = run(get(&sandbox, &server).args(["--refresh", "--lock-timeout", "300ms"]));
+    assert!(
+        ran.fails(4)
+            .contains("gave up after 300ms waiting for another regards-token run"),
+        "{}",
+        ran.stderr
+    );
+    assert!(ran.hint().contains("--lock-timeout"));
+    // A hit needs no lock.
+    run(&mut get(&sandbox, &server)).ok();
+    drop(held);
+    run(get(&sandbox, &server).arg("--refresh")).ok();
+    assert_eq!(server.token_requests(), 2);
+}
+
+#[test]
+fn status_lists_and_logout_removes() {
+    let server = two_projects();
+    let short = Server::builder().lifetime(1).start();
+    let sandbox = Sandbox::new();
+    run(&mut get(&sandbox, &server)).ok();
+    run(get(&sandbox, &server).args(["--scope", "project2"])).ok();
+    run(&mut get(&sandbox, &short)).ok();
+    std::thread::sleep(std::time::Duration::from_millis(1100));
+
+    let listed = run(sandbox.cmd().arg("status")).ok().to_string();
+    let lines: Vec<&str> = listed.lines().collect();
+    assert_eq!(lines.len(), 3, "{listed}");
+    assert!(
+        lines[0].starts_with(&format!(
+            "{} project1 {DEMO_LOGIN} role=REGISTERED_USER store=file expires=",
+            server.url()
+        )),
+        "{listed}"
+    );
+    assert!(lines[0].ends_with(" left)"), "{listed}");
+    assert!(lines[1].contains("project2") && lines[1].contains("role=ADMIN"));
+    assert!(
+        lines[2].starts_with(&short.url()) && lines[2].ends_with("(expired)"),
+        "{listed}"
+    );
+
+    let doc: serde_json::Value =
+        serde_json::from_str(run(sandbox.cmd().args(["status", "--format", "json"])).ok()).unwrap();
+    let entries = doc.as_array().unwrap();
+    assert_eq!(entries.len(), 3);
+    assert_eq!(entries[0]["store"], "file");
+    assert_eq!(entries[2]["expired"], true);
+    assert!(
+        !listed.contains("eyJ") && !doc.to_string().contains("eyJ"),
+        "no token in status"
+    );
+
+    let ran = run(sandbox
+        .cmd()
+        .args(["logout", "--host", &server.url(), "--scope", "project2"]));
+    assert_eq!(
+        ran.ok(),
+        format!("removed {} project2 {DEMO_LOGIN} (file)\n", server.url())
+    );
+    assert_eq!(run(sandbox.cmd().arg("status")).ok().lines().count(), 2);
+    assert_eq!(token_files(&sandbox).len(), 2);
+
+    let ran = run(sandbox.cmd().args(["logout", "--all"]));
+    assert_eq!(ran.ok().lines().count(), 2);
+    assert!(token_files(&sandbox).is_empty());
+    let ran = run(sandbox.cmd().arg("status"));
+    assert_eq!(ran.ok(), "");
+    assert!(ran.stderr.contains("no cached token"));
+    // After logout, get logs in again.
+    run(&mut get(&sandbox, &server)).ok();
+    assert_eq!(server.token_requests(), 3);
+}
+
+#[test]
+fn logout_needs_to_be_told_what_to_remove() {
+    let ran = run(Sandbox::new().cmd().arg("logout"));
+    assert!(ran.fails(2).contains("say which tokens to remove"));
+    assert!(ran.hint().contains("--all"));
+}
+
+/// The demo user in project1 and, as an administrator, in project2.
+fn two_projects() -> Server {
+    Server::builder()
+        .user(
+            User::new(DEMO_LOGIN, DEMO_PASSWORD)
+                .in_project("project1", "REGISTERED_USER")
+                .in_project("project2", "ADMIN"),
+        )
+        .start()
+}
+
+fn parallel(n: usize, make: impl Fn() -> Command) -> Vec<std::process::Output> {
+    let children: Vec<_> = (0..n)
+        .map(|_| {
+            make()
+                .stdin(Stdio::null())
+                .stdout(Stdio::piped())
+                .stderr(Stdio::piped())
+                .spawn()
+                .unwrap()
+        })
+        .collect();
+    children
+        .into_iter()
+        .map(|c| c.wait_with_output().unwrap())
+        .collect()
+}
+
+fn mode(path: &Path) -> u32 {
+    std::fs::metadata(path).unwrap().permissions().mode() & 0o777
+}
+
+fn walk(dir: &Path) -> Vec<PathBuf> {
+    let mut files = vec![];
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            files.extend(walk(&path));
+        } else {
+            files.push(path);
+        }
+    }
+    files
+}
+
+#[test]
+fn an_unusable_cache_folder_only_costs_a_warning() {
+    // A path under a regular file cannot become a folder, even for root.
+    let server = Server::builder().start();
+    let sandbox = Sandbox::new();
+    let blocker = sandbox.file("not-a-folder", "");
+    let ran = run(get(&sandbox, &server)
+        .env("XDG_CACHE_HOME", blocker.join("cache"))
+        .env("XDG_RUNTIME_DIR", blocker.join("run")));
+    assert_eq!(claims(ran.ok().trim_end())["sub"], DEMO_LOGIN);
+    assert!(
+        ran.stderr.contains("warning: cannot take the login lock"),
+        "{}",
+        ran.stderr
+    );
+    assert!(
+        ran.stderr
+            .contains("warning: the token was not cached (file)"),
+        "{}",
+        ran.stderr
+    );
+}
+
+#[test]
+fn no_cache_needs_no_home() {
+    let server = Server::builder().start();
+    let sandbox = Sandbox::new();
+    let ran = run(sandbox
+        .get(&server)
+        .env_remove("HOME")
+        .env_remove("XDG_CACHE_HOME")
+        .env_remove("XDG_RUNTIME_DIR"));
+    ran.ok();
+    let ran = run(sandbox
+        .get(&server)
+        .args(["--cache", "file"])
+        .env_remove("HOME")
+        .env_remove("XDG_CACHE_HOME"));
+    assert!(ran.fails(2).contains("cannot tell where to keep the cache"));
+}
