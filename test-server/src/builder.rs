@@ -127,6 +127,12 @@ impl Builder {
 
     /// Binds and starts serving; panics if it cannot, as this is a test helper.
     pub fn start(self) -> Server {
+        self.try_start()
+            .unwrap_or_else(|e| panic!("regards-test-server: cannot listen on 127.0.0.1: {e}"))
+    }
+
+    /// Binds and starts serving, or says why it could not (a port in use).
+    pub fn try_start(self) -> std::io::Result<Server> {
         let mut projects = self.projects;
         for user in &self.users {
             projects.extend(user.projects.iter().map(|(p, _)| p.clone()));

@@ -52,11 +52,21 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let server = Server::builder()
+    let server = match Server::builder()
         .port(port)
         .tls(tls)
         .log_requests(true)
-        .start();
+        .try_start()
+    {
+        Ok(server) => server,
+        Err(err) => {
+            eprintln!(
+                "regards-test-server: cannot listen on 127.0.0.1:{port}: {err}\n\
+                 (another server there? pick another port with --port N, or 0 for any)"
+            );
+            return ExitCode::from(1);
+        }
+    };
     let url = server.url();
     println!("REGARDS test server listening on {url}");
     println!();

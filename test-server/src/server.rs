@@ -105,13 +105,9 @@ pub(crate) fn start(
     script: VecDeque<Canned>,
     tls: Option<Arc<TlsIdentity>>,
     port: u16,
-) -> Server {
-    let listener = TcpListener::bind(("127.0.0.1", port))
-        .unwrap_or_else(|e| panic!("regards-test-server: cannot listen on 127.0.0.1:{port}: {e}"));
-    let port = listener
-        .local_addr()
-        .expect("regards-test-server: no local address")
-        .port();
+) -> std::io::Result<Server> {
+    let listener = TcpListener::bind(("127.0.0.1", port))?;
+    let port = listener.local_addr()?.port();
     let shared = Arc::new(Shared {
         config,
         state: Mutex::new(State {
@@ -128,13 +124,12 @@ pub(crate) fn start(
     let accept_shared = Arc::clone(&shared);
     let accept = thread::Builder::new()
         .name(format!("regards-test-server:{port}"))
-        .spawn(move || accept_loop(listener, accept_shared))
-        .expect("regards-test-server: cannot spawn the accept thread");
-    Server {
+        .spawn(move || accept_loop(listener, accept_shared))?;
+    Ok(Server {
         shared,
         port,
         accept: Some(accept),
-    }
+    })
 }
 
 fn accept_loop(listener: TcpListener, shared: Arc<Shared>) {
