@@ -26,6 +26,10 @@ pub struct Cli {
     #[arg(short, long, action = ArgAction::Count, global = true, display_order = 100)]
     pub verbose: u8,
 
+    /// Use this profile of the config file [env: REGARDS_PROFILE]
+    #[arg(long, global = true, value_name = "NAME", display_order = 99)]
+    pub profile: Option<String>,
+
     #[command(subcommand)]
     pub command: Command,
 }
@@ -38,6 +42,88 @@ pub enum Command {
     Status(StatusArgs),
     /// Remove cached tokens
     Logout(LogoutArgs),
+    /// Run a command with a token in its environment (REGARDS_TOKEN)
+    Exec(ExecArgs),
+    /// Decode a token offline and show its claims (never its signature)
+    Inspect(InspectArgs),
+    /// Check the set-up: config, cache store, server, TLS, clock
+    Doctor(DoctorArgs),
+    /// Show where the config file is and what the settings resolve to
+    Config {
+        #[command(subcommand)]
+        action: ConfigAction,
+    },
+    /// Print a shell completion script
+    Completions {
+        /// The shell to complete for
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff)
+    Man,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ConfigAction {
+    /// Print the config file's path
+    Path,
+    /// Print every resolved setting and where it came from (secrets redacted)
+    Show(Box<ShowArgs>),
+}
+
+#[derive(Debug, Args)]
+pub struct ShowArgs {
+    #[command(flatten)]
+    pub server: ServerArgs,
+
+    #[command(flatten)]
+    pub password: PasswordArgs,
+
+    #[command(flatten)]
+    pub cache: CacheArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct ExecArgs {
+    #[command(flatten)]
+    pub server: ServerArgs,
+
+    #[command(flatten)]
+    pub password: PasswordArgs,
+
+    #[command(flatten)]
+    pub cache: CacheArgs,
+
+    /// The command to run, after `--`
+    #[arg(last = true, required = true, value_name = "COMMAND")]
+    pub command: Vec<std::ffi::OsString>,
+}
+
+#[derive(Debug, Args)]
+pub struct InspectArgs {
+    /// The token to decode, or `-` to read it from stdin; without it, the
+    /// cached token for the current settings. (A token given here is
+    /// visible to other users in `ps`: prefer `-`.)
+    #[arg(value_name = "TOKEN")]
+    pub token: Option<String>,
+
+    /// text: one claim per line; json: a JSON document
+    #[arg(long, value_enum, default_value_t = ListFormat::Text)]
+    pub format: ListFormat,
+
+    #[command(flatten)]
+    pub server: ServerArgs,
+
+    #[command(flatten)]
+    pub cache: CacheArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct DoctorArgs {
+    #[command(flatten)]
+    pub server: ServerArgs,
+
+    #[command(flatten)]
+    pub cache: CacheArgs,
 }
 
 #[derive(Debug, Args)]
@@ -211,6 +297,9 @@ pub enum Format {
     Header,
     /// `export REGARDS_TOKEN=<token>`, for `eval "$(...)"`
     Env,
+    /// A curl config line, for `curl -K-`: the token stays off curl's
+    /// command line
+    Curl,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]

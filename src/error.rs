@@ -24,6 +24,12 @@ pub enum Kind {
     NotRegards,
     /// `--cache keyring` and no keyring could be used (exit 6).
     KeyringUnavailable,
+    /// `doctor`: at least one check failed (exit 1).
+    DoctorFailed,
+    /// `exec`: the command cannot be executed (exit 126, as in shells).
+    CommandNotExecutable,
+    /// `exec`: no such command (exit 127, as in shells).
+    CommandNotFound,
 }
 
 impl Kind {
@@ -34,6 +40,9 @@ impl Kind {
             Kind::Unavailable => 4,
             Kind::NotRegards => 5,
             Kind::KeyringUnavailable => 6,
+            Kind::DoctorFailed => 1,
+            Kind::CommandNotExecutable => 126,
+            Kind::CommandNotFound => 127,
         }
     }
 }

@@ -13,13 +13,14 @@ use crate::error::{Error, Kind};
 use crate::output::{self, Source};
 use crate::regards;
 use crate::secret::Secret;
-use crate::settings::{self, Settings};
+use crate::settings::{self, Layers, Settings};
 use crate::token::Token;
 use crate::{verbose, warning};
 
-pub fn run(args: GetArgs) -> anyhow::Result<()> {
-    let settings = Settings::from_get(args)?;
+pub fn run(args: GetArgs, layers: &Layers) -> anyhow::Result<()> {
+    let settings = Settings::from_get(args, layers)?;
     let (token, source) = obtain(&settings)?;
+    output::mask_in_ci_logs(&token);
     let now = SystemTime::now();
     output::print(&output::render(
         settings.format,
@@ -30,7 +31,8 @@ pub fn run(args: GetArgs) -> anyhow::Result<()> {
     ))
 }
 
-fn obtain(settings: &Settings) -> anyhow::Result<(Token, Source)> {
+/// The token `get` would print, and where it came from.
+pub fn obtain(settings: &Settings) -> anyhow::Result<(Token, Source)> {
     let key = CacheKey::of(&settings.server);
     let cache_settings = &settings.cache;
     let keyring = settings::keyring_options();

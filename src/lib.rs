@@ -5,23 +5,29 @@
 
 pub mod cache;
 pub mod cli;
+pub mod config;
 pub mod diag;
+mod doctor;
 pub mod error;
+mod exec;
 mod get;
 pub mod host;
+mod inspect;
 mod manage;
 pub mod output;
 pub mod regards;
 pub mod secret;
 pub mod settings;
+mod show;
 pub mod token;
 
 use std::ffi::OsString;
 
-use clap::Parser;
+use clap::{CommandFactory, Parser};
 
-use crate::cli::{Cli, Command};
+use crate::cli::{Cli, Command, ConfigAction};
 use crate::error::Error;
+use crate::settings::Layers;
 
 /// Runs the command line `args` (program name first).
 pub fn run(args: impl IntoIterator<Item = OsString>) -> anyhow::Result<()> {
@@ -30,11 +36,38 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> anyhow::Result<()> {
         Err(err) => return clap_outcome(err),
     };
     diag::set_verbosity(cli.verbose);
+    let profile = cli.profile;
+    let layers = || Layers::load(profile.clone());
     match cli.command {
-        Command::Get(args) => get::run(args),
+        Command::Get(args) => get::run(args, &layers()?),
         Command::Status(args) => manage::status(args),
-        Command::Logout(args) => manage::logout(args),
+        Command::Logout(args) => manage::logout(args, &layers()?),
+        Command::Exec(args) => exec::run(args, &layers()?),
+        Command::Inspect(args) => inspect::run(args, &layers()?),
+        Command::Doctor(args) => doctor::run(args, profile.clone()),
+        Command::Config {
+            action: ConfigAction::Path,
+        } => show::path(),
+        Command::Config {
+            action: ConfigAction::Show(args),
+        } => show::show(*args, &layers()?),
+        Command::Completions { shell } => output::print(&completions(shell)),
+        Command::Man => output::print(&man_page()?),
     }
+}
+
+/// The completion script for `shell`, generated from the same clap
+/// definitions as the parser (and committed in `completions/`).
+pub fn completions(shell: clap_complete::Shell) -> String {
+    let mut script = Vec::new();
+    clap_complete::generate(shell, &mut Cli::command(), "regards-token", &mut script);
+    String::from_utf8_lossy(&script).into_owned()
+}
+
+fn man_page() -> anyhow::Result<String> {
+    let mut page = Vec::new();
+    clap_mangen::Man::new(Cli::command()).render(&mut page)?;
+    Ok(String::from_utf8_lossy(&page).into_owned())
 }
 
 /// Help and version go to stdout and succeed; every other clap error

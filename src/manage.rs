@@ -11,7 +11,7 @@ use crate::cli::{ListFormat, LogoutArgs, StatusArgs};
 use crate::error::{Error, Kind};
 use crate::host::Host;
 use crate::output;
-use crate::settings;
+use crate::settings::{self, Layers};
 use crate::warning;
 
 #[derive(Serialize)]
@@ -86,11 +86,27 @@ fn text_line(entry: &Listed) -> String {
     )
 }
 
-pub fn logout(args: LogoutArgs) -> anyhow::Result<()> {
-    let host = settings::flag_or_env(args.host, &["REGARDS_HOST", "REGARDS_BASE_URL"]);
+pub fn logout(args: LogoutArgs, layers: &Layers) -> anyhow::Result<()> {
+    let value = |s: Option<settings::Sourced<String>>| s.map(|s| s.value);
+    let host = value(layers.text(
+        args.host,
+        "--host",
+        &["REGARDS_HOST", "REGARDS_BASE_URL"],
+        "host",
+    ));
     let host = host.as_deref().map(Host::parse).transpose()?;
-    let scope = settings::flag_or_env(args.scope, &["REGARDS_SCOPE", "REGARDS_TENANT"]);
-    let username = settings::flag_or_env(args.username, &["REGARDS_USERNAME"]);
+    let scope = value(layers.text(
+        args.scope,
+        "--scope",
+        &["REGARDS_SCOPE", "REGARDS_TENANT"],
+        "scope",
+    ));
+    let username = value(layers.text(
+        args.username,
+        "--username",
+        &["REGARDS_USERNAME"],
+        "username",
+    ));
     if !args.all && host.is_none() && scope.is_none() && username.is_none() {
         return Err(Error::usage("say which tokens to remove")
             .with_hint("pass --host, --scope or --username (or set their variables), or --all")

@@ -49,6 +49,9 @@ pub fn render(
         // The answer parser only accepts RFC 6750 token characters, none of
         // which the shell interprets, so no quoting is needed.
         Format::Env => format!("export REGARDS_TOKEN={value}\n"),
+        // curl's config syntax: a quoted string; the token has no quote
+        // or backslash to escape.
+        Format::Curl => format!("header = \"Authorization: Bearer {value}\"\n"),
         Format::Json => {
             let doc = JsonToken {
                 access_token: value,
@@ -67,6 +70,20 @@ pub fn render(
             text.push('\n');
             text
         }
+    }
+}
+
+/// Registers the token with the GitHub Actions runner's log masking. The
+/// runner reads workflow commands on stderr as well as stdout, and stderr
+/// is not what `$(...)` captures, so the token is masked in the job log
+/// without reaching the command's output.
+pub fn mask_in_ci_logs(token: &Token) {
+    if crate::settings::in_github_actions() {
+        let _ = writeln!(
+            std::io::stderr().lock(),
+            "::add-mask::{}",
+            token.value.expose()
+        );
     }
 }
 

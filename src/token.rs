@@ -63,15 +63,41 @@ pub struct Claims {
 /// Reads the payload of a compact JWT without checking its signature.
 /// Anything malformed gives `None`, never a panic.
 pub fn decode_claims(jwt: &str) -> Option<Claims> {
-    let mut parts = jwt.split('.');
-    let (_header, payload, _signature) = (parts.next()?, parts.next()?, parts.next()?);
-    if parts.next().is_some() {
-        return None; // five parts would be an encrypted JWT, not a signed one
+    let (_, payload) = split(jwt).ok()?;
+    serde_json::from_slice(&decode_part(payload).ok()?).ok()
+}
+
+/// A JWT's header and claims as JSON objects (for `inspect`), or what is
+/// wrong with it. The signature is never decoded or returned.
+pub fn decode(jwt: &str) -> Result<(JsonObject, JsonObject), String> {
+    let (header, payload) = split(jwt.trim())?;
+    let object = |part: &str, what: &str| -> Result<JsonObject, String> {
+        let bytes = decode_part(part).map_err(|_| format!("its {what} is not base64url"))?;
+        match serde_json::from_slice(&bytes) {
+            Ok(serde_json::Value::Object(map)) => Ok(map),
+            _ => Err(format!("its {what} is not a JSON object")),
+        }
+    };
+    Ok((object(header, "header")?, object(payload, "claims")?))
+}
+
+pub type JsonObject = serde_json::Map<String, serde_json::Value>;
+
+/// The header and payload of a compact signed JWT (three parts).
+fn split(jwt: &str) -> Result<(&str, &str), String> {
+    let parts: Vec<&str> = jwt.split('.').collect();
+    match parts.as_slice() {
+        [header, payload, _signature] => Ok((header, payload)),
+        // Five parts would be an encrypted JWT, which cannot be read here.
+        _ => Err(format!(
+            "a signed JWT is three base64url parts separated by dots, this has {}",
+            parts.len()
+        )),
     }
-    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
-        .decode(payload.trim_end_matches('='))
-        .ok()?;
-    serde_json::from_slice(&bytes).ok()
+}
+
+fn decode_part(part: &str) -> Result<Vec<u8>, base64::DecodeError> {
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(part.trim_end_matches('='))
 }
 
 fn unix_time(secs: u64) -> SystemTime {

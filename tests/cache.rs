@@ -316,18 +316,11 @@ fn files_are_private_whatever_the_umask() {
         bin().display(),
         server.url()
     );
-    let mut cmd = sandbox.std_cmd();
-    let out = Command::new("sh")
-        .args(["-c", &line])
-        .envs(
-            cmd.get_envs()
-                .filter_map(|(k, v)| Some((k.to_owned(), v?.to_owned()))),
-        )
+    let out = sandbox
+        .shell(&line)
         .env("REGARDS_PASSWORD", DEMO_PASSWORD)
-        .current_dir(sandbox.path())
         .output()
         .unwrap();
-    let _ = cmd.arg("unused");
     assert_eq!(
         out.status.code(),
         Some(0),

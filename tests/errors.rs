@@ -26,16 +26,20 @@ fn no_command_is_a_usage_error() {
 fn missing_settings_are_named_with_their_flag_and_variable() {
     let sandbox = Sandbox::new();
     let cases: [(&[&str], &str, &str); 3] = [
-        (&[], "no host given", "pass --host URL or set REGARDS_HOST"),
+        (
+            &[],
+            "no host given",
+            "pass --host URL, set REGARDS_HOST, or add host to the config file",
+        ),
         (
             &["--host", "https://h.example"],
             "no project given",
-            "pass --scope PROJECT or set REGARDS_SCOPE",
+            "pass --scope PROJECT, set REGARDS_SCOPE, or add scope to the config file",
         ),
         (
             &["--host", "https://h.example", "-s", "p"],
             "no username given",
-            "pass --username LOGIN or set REGARDS_USERNAME",
+            "pass --username LOGIN, set REGARDS_USERNAME, or add username to the config file",
         ),
     ];
     for (args, message, hint) in cases {

@@ -355,7 +355,7 @@ fn bad_cache_variables_are_usage_errors() {
     let ran = run(sandbox.get(&server).env("REGARDS_TOKEN_CACHE", "memory"));
     assert_eq!(
         ran.fails(2),
-        "regards-token: error: REGARDS_TOKEN_CACHE is 'memory'"
+        "regards-token: error: REGARDS_TOKEN_CACHE is 'memory': use auto, keyring, file or none"
     );
     let ran = run(sandbox.get(&server).env("REGARDS_TOKEN_MIN_TTL", "soon"));
     assert!(ran.fails(2).contains("REGARDS_TOKEN_MIN_TTL is 'soon'"));

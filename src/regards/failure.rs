@@ -2,7 +2,7 @@
 //! retry can help, and what a person is told.
 
 use crate::error::{Error, Kind};
-use crate::settings::Server;
+use crate::host::Host;
 
 /// One attempt that got no usable answer.
 pub struct Failure {
@@ -56,13 +56,12 @@ impl Failure {
         }
     }
 
-    pub fn into_error(self, server: &Server) -> Error {
-        let host = &server.host;
+    pub fn into_error(self, host: &Host, timeout: std::time::Duration) -> Error {
         let cause = self.cause;
         match self.kind {
             FailureKind::Timeout => Error::new(
                 Kind::Unavailable,
-                format!("no answer from {host} within {}", humantime::format_duration(server.timeout)),
+                format!("no answer from {host} within {}", humantime::format_duration(timeout)),
             )
             .with_hint("the server may be overloaded; try again later, or raise --timeout"),
             FailureKind::Connect => Error::new(Kind::Unavailable, format!("cannot connect to {host}: {cause}"))

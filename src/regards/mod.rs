@@ -6,12 +6,14 @@
 
 mod answer;
 mod failure;
+mod probe;
 mod transport;
 
 use std::time::SystemTime;
 
 pub use answer::{Granted, Outcome, Unexpected, classify};
-pub use transport::Transport;
+pub use probe::{Probe, probe};
+pub use transport::{Tls, Transport};
 
 use crate::error::{Error, Kind, sanitize};
 use crate::secret::Secret;

@@ -18,6 +18,7 @@ use super::failure::{Failure, root_cause};
 use super::{Granted, Outcome, Unexpected, classify, outcome_error};
 use crate::cli::RequestStyle;
 use crate::error::Error;
+use crate::host::Host;
 use crate::secret::Secret;
 use crate::settings::Server;
 use crate::verbose;
@@ -51,32 +52,48 @@ struct LoginBody<'a> {
     grant_type: &'static str,
 }
 
+/// How to verify the server's certificate.
+pub struct Tls<'a> {
+    pub ca_cert: Option<&'a std::path::Path>,
+    pub insecure: bool,
+}
+
+/// The HTTP client every request to the gateway goes through.
+pub fn client(host: &Host, tls: &Tls, timeout: Duration) -> anyhow::Result<Client> {
+    let mut builder = Client::builder()
+        .user_agent(USER_AGENT)
+        // A 3xx means a wrong host; following it would turn the POST into
+        // a GET or send the password to another server.
+        .redirect(reqwest::redirect::Policy::none())
+        .referer(false)
+        .timeout(timeout)
+        .connect_timeout(timeout.min(MAX_CONNECT_TIMEOUT));
+    if host.is_loopback() {
+        // A proxy from the environment would carry a loopback request,
+        // password included, off this machine (in clear for http://).
+        builder = builder.no_proxy();
+    }
+    if let Some(path) = tls.ca_cert {
+        builder = builder.tls_certs_merge(read_ca_bundle(path)?);
+    }
+    if tls.insecure {
+        builder = builder.danger_accept_invalid_certs(true);
+    }
+    Ok(builder.build().map_err(|err| {
+        Error::usage(format!("cannot set up HTTPS: {}", root_cause(&err)))
+            .with_hint("check --ca-cert, and that the system's CA certificates are installed")
+    })?)
+}
+
 impl Transport {
     pub fn new(server: &Server) -> anyhow::Result<Transport> {
-        let mut builder = Client::builder()
-            .user_agent(USER_AGENT)
-            // A 3xx means a wrong host; following it would turn the POST into
-            // a GET or send the password to another server.
-            .redirect(reqwest::redirect::Policy::none())
-            .referer(false)
-            .timeout(server.timeout)
-            .connect_timeout(server.timeout.min(MAX_CONNECT_TIMEOUT));
-        if server.host.is_loopback() {
-            // A proxy from the environment would carry a loopback request,
-            // password included, off this machine (in clear for http://).
-            builder = builder.no_proxy();
-        }
-        if let Some(path) = &server.ca_cert {
-            builder = builder.tls_certs_merge(read_ca_bundle(path)?);
-        }
-        if server.insecure {
-            builder = builder.danger_accept_invalid_certs(true);
-        }
-        let client = builder.build().map_err(|err| {
-            Error::usage(format!("cannot set up HTTPS: {}", root_cause(&err)))
-                .with_hint("check --ca-cert, and that the system's CA certificates are installed")
-        })?;
-        Ok(Transport { client })
+        let tls = Tls {
+            ca_cert: server.ca_cert.as_deref(),
+            insecure: server.insecure,
+        };
+        Ok(Transport {
+            client: client(&server.host, &tls, server.timeout)?,
+        })
     }
 
     pub fn login(
@@ -102,7 +119,9 @@ impl Transport {
                 }
                 Ok(reply) => return Err(outcome_error(reply.outcome, server).into()),
                 Err(failure) if failure.retryable() && attempt < attempts => (failure.cause, None),
-                Err(failure) => return Err(failure.into_error(server).into()),
+                Err(failure) => {
+                    return Err(failure.into_error(&server.host, server.timeout).into());
+                }
             };
             let delay = retry_after.unwrap_or_else(|| backoff(attempt));
             verbose!(

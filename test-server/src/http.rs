@@ -243,6 +243,16 @@ impl Response {
         for (name, value) in &self.headers {
             head.push_str(&format!("{name}: {value}\r\n"));
         }
+        // Real gateways send the date (clients compare clocks with it);
+        // a canned answer may bring its own, e.g. a skewed one.
+        if !self
+            .headers
+            .iter()
+            .any(|(name, _)| name.eq_ignore_ascii_case("date"))
+        {
+            let now = httpdate::fmt_http_date(std::time::SystemTime::now());
+            head.push_str(&format!("Date: {now}\r\n"));
+        }
         head.push_str(&format!("Content-Length: {}\r\n", self.body.len()));
         head.push_str("Connection: close\r\n\r\n");
         out.write_all(head.as_bytes())?;

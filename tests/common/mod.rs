@@ -45,6 +45,23 @@ impl Sandbox {
         Command::from_std(self.std_cmd())
     }
 
+    /// `sh -c LINE` in the sandbox's environment, for tests of what a shell
+    /// sees (umask, `$?` after a signal, pipelines).
+    pub fn shell(&self, line: &str) -> std::process::Command {
+        let base = self.std_cmd();
+        let mut shell = std::process::Command::new("sh");
+        shell
+            .args(["-c", line])
+            .env_clear()
+            .current_dir(self.path());
+        for (key, value) in base.get_envs() {
+            if let Some(value) = value {
+                shell.env(key, value);
+            }
+        }
+        shell
+    }
+
     /// The same, as a standard library command, for tests that redirect
     /// stdout themselves.
     pub fn std_cmd(&self) -> std::process::Command {

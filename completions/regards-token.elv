@@ -1,0 +1,297 @@
+
+use builtin;
+use str;
+
+set edit:completion:arg-completer[regards-token] = {|@words|
+    fn spaces {|n|
+        builtin:repeat $n ' ' | str:join ''
+    }
+    fn cand {|text desc|
+        edit:complex-candidate $text &display=$text' '(spaces (- 14 (wcswidth $text)))$desc
+    }
+    var command = 'regards-token'
+    for word $words[1..-1] {
+        if (str:has-prefix $word '-') {
+            break
+        }
+        set command = $command';'$word
+    }
+    var completions = [
+        &'regards-token'= {
+            cand --profile 'Use this profile of the config file [env: REGARDS_PROFILE]'
+            cand -v 'Log requests to stderr (-v), and their headers (-vv). Secrets are never logged'
+            cand --verbose 'Log requests to stderr (-v), and their headers (-vv). Secrets are never logged'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand get 'Print an access token: the cached one while it lasts, else a new one'
+            cand status 'List the cached tokens with their expiry'
+            cand logout 'Remove cached tokens'
+            cand exec 'Run a command with a token in its environment (REGARDS_TOKEN)'
+            cand inspect 'Decode a token offline and show its claims (never its signature)'
+            cand doctor 'Check the set-up: config, cache store, server, TLS, clock'
+            cand config 'Show where the config file is and what the settings resolve to'
+            cand completions 'Print a shell completion script'
+            cand man 'Print the manual page (roff)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'regards-token;get'= {
+            cand --host 'The gateway''s base URL, e.g. https://regards.example.org [env: REGARDS_HOST, then REGARDS_BASE_URL]'
+            cand -s 'The project (tenant) to log in to [env: REGARDS_SCOPE, then REGARDS_TENANT]'
+            cand --scope 'The project (tenant) to log in to [env: REGARDS_SCOPE, then REGARDS_TENANT]'
+            cand -u 'The login, usually an e-mail address [env: REGARDS_USERNAME]'
+            cand --username 'The login, usually an e-mail address [env: REGARDS_USERNAME]'
+            cand --client-id 'OAuth2 client id [env: REGARDS_CLIENT_ID] [default: client]'
+            cand --client-secret 'OAuth2 client secret [env: REGARDS_CLIENT_SECRET] [default: secret]. Prefer the variable: a flag''s value is visible to every user in `ps`'
+            cand --request-style 'How to send the credentials: a JSON body (REGARDS 2.x) or the query string (REGARDS 1.x; the password then appears in server logs) [default: json]'
+            cand --ca-cert 'A PEM file of extra certificate authorities to trust, in addition to the system''s [env: REGARDS_CA_CERT]'
+            cand --timeout 'Give up on one attempt after this long, e.g. 750ms, 30s, 2m [default: 30s]'
+            cand --retries 'Extra attempts when the server could not have judged the password (connection failed, timeout, 502, 503, 504) [default: 2]'
+            cand --password-file 'Read the password from the first line of this file'
+            cand --cache 'Where to keep tokens: the system keyring, else a private file (auto), the keyring or fail (keyring), a file, or nowhere (none) [env: REGARDS_TOKEN_CACHE] [default: auto]'
+            cand --min-ttl 'Do not use a cached token with less time left than this, e.g. 5m, 1h [env: REGARDS_TOKEN_MIN_TTL] [default: 5m]'
+            cand --lock-timeout 'How long to wait for another run logging in to the same account [default: 60s]'
+            cand --format 'What to print: the token, a JSON document, an HTTP header line, or a shell `export` line'
+            cand --profile 'Use this profile of the config file [env: REGARDS_PROFILE]'
+            cand --insecure 'Do not verify the server''s TLS certificate (dangerous: the password can be intercepted)'
+            cand --allow-http 'Allow plain http:// to a host that is not this machine (the password then travels unencrypted)'
+            cand --password-stdin 'Read the password from the first line of stdin (otherwise from REGARDS_PASSWORD, else a prompt when at a terminal)'
+            cand --no-cache 'Short for --cache none'
+            cand --refresh 'Ignore the cached token: log in again and cache the new token'
+            cand -v 'Log requests to stderr (-v), and their headers (-vv). Secrets are never logged'
+            cand --verbose 'Log requests to stderr (-v), and their headers (-vv). Secrets are never logged'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'regards-token;status'= {
+            cand --format 'text: one line per token; json: an array of objects'
+            cand --profile 'Use this profile of the config file [env: REGARDS_PROFILE]'
+            cand -v 'Log requests to stderr (-v), and their headers (-vv). Secrets are never logged'
+            cand --verbose 'Log requests to stderr (-v), and their headers (-vv). Secrets are never logged'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'regards-token;logout'= {
+            cand --host 'Remove the tokens of this gateway [env: REGARDS_HOST]'
+            cand -s 'Remove the tokens of this project [env: REGARDS_SCOPE]'
+            cand --scope 'Remove the tokens of this project [env: REGARDS_SCOPE]'
+            cand -u 'Remove the tokens of this login [env: REGARDS_USERNAME]'
+            cand --username 'Remove the tokens of this login [env: REGARDS_USERNAME]'
+            cand --profile 'Use this profile of the config file [env: REGARDS_PROFILE]'
+            cand --all 'Remove every cached token (the filters above are then ignored)'
+            cand -v 'Log requests to stderr (-v), and their headers (-vv). Secrets are never logged'
+            cand --verbose 'Log requests to stderr (-v), and their headers (-vv). Secrets are never logged'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'regards-token;exec'= {
+            cand --host 'The gateway''s base URL, e.g. https://regards.example.org [env: REGARDS_HOST, then REGARDS_BASE_URL]'
+            cand -s 'The project (tenant) to log in to [env: REGARDS_SCOPE, then REGARDS_TENANT]'
+            cand --scope 'The project (tenant) to log in to [env: REGARDS_SCOPE, then REGARDS_TENANT]'
+            cand -u 'The login, usually an e-mail address [env: REGARDS_USERNAME]'
+            cand --username 'The login, usually an e-mail address [env: REGARDS_USERNAME]'
+            cand --client-id 'OAuth2 client id [env: REGARDS_CLIENT_ID] [default: client]'
+            cand --client-secret 'OAuth2 client secret [env: REGARDS_CLIENT_SECRET] [default: secret]. Prefer the variable: a flag''s value is visible to every user in `ps`'
+            cand --request-style 'How to send the credentials: a JSON body (REGARDS 2.x) or the query string (REGARDS 1.x; the password then appears in server logs) [default: json]'
+            cand --ca-cert 'A PEM file of extra certificate authorities to trust, in addition to the system''s [env: REGARDS_CA_CERT]'
+            cand --timeout 'Give up on one attempt after this long, e.g. 750ms, 30s, 2m [default: 30s]'
+            cand --retries 'Extra attempts when the server could not have judged the password (connection failed, timeout, 502, 503, 504) [default: 2]'
+            cand --password-file 'Read the password from the first line of this file'
+            cand --cache 'Where to keep tokens: the system keyring, else a private file (auto), the keyring or fail (keyring), a file, or nowhere (none) [env: REGARDS_TOKEN_CACHE] [default: auto]'
+            cand --min-ttl 'Do not use a cached token with less time left than this, e.g. 5m, 1h [env: REGARDS_TOKEN_MIN_TTL] [default: 5m]'
+            cand --lock-timeout 'How long to wait for another run logging in to the same account [default: 60s]'
+            cand --profile 'Use this profile of the config file [env: REGARDS_PROFILE]'
+            cand --insecure 'Do not verify the server''s TLS certificate (dangerous: the password can be intercepted)'
+            cand --allow-http 'Allow plain http:// to a host that is not this machine (the password then travels unencrypted)'
+            cand --password-stdin 'Read the password from the first line of stdin (otherwise from REGARDS_PASSWORD, else a prompt when at a terminal)'
+            cand --no-cache 'Short for --cache none'
+            cand --refresh 'Ignore the cached token: log in again and cache the new token'
+            cand -v 'Log requests to stderr (-v), and their headers (-vv). Secrets are never logged'
+            cand --verbose 'Log requests to stderr (-v), and their headers (-vv). Secrets are never logged'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'regards-token;inspect'= {
+            cand --format 'text: one claim per line; json: a JSON document'
+            cand --host 'The gateway''s base URL, e.g. https://regards.example.org [env: REGARDS_HOST, then REGARDS_BASE_URL]'
+            cand -s 'The project (tenant) to log in to [env: REGARDS_SCOPE, then REGARDS_TENANT]'
+            cand --scope 'The project (tenant) to log in to [env: REGARDS_SCOPE, then REGARDS_TENANT]'
+            cand -u 'The login, usually an e-mail address [env: REGARDS_USERNAME]'
+            cand --username 'The login, usually an e-mail address [env: REGARDS_USERNAME]'
+            cand --client-id 'OAuth2 client id [env: REGARDS_CLIENT_ID] [default: client]'
+            cand --client-secret 'OAuth2 client secret [env: REGARDS_CLIENT_SECRET] [default: secret]. Prefer the variable: a flag''s value is visible to every user in `ps`'
+            cand --request-style 'How to send the credentials: a JSON body (REGARDS 2.x) or the query string (REGARDS 1.x; the password then appears in server logs) [default: json]'
+            cand --ca-cert 'A PEM file of extra certificate authorities to trust, in addition to the system''s [env: REGARDS_CA_CERT]'
+            cand --timeout 'Give up on one attempt after this long, e.g. 750ms, 30s, 2m [default: 30s]'
+            cand --retries 'Extra attempts when the server could not have judged the password (connection failed, timeout, 502, 503, 504) [default: 2]'
+            cand --cache 'Where to keep tokens: the system keyring, else a private file (auto), the keyring or fail (keyring), a file, or nowhere (none) [env: REGARDS_TOKEN_CACHE] [default: auto]'
+            cand --min-ttl 'Do not use a cached token with less time left than this, e.g. 5m, 1h [env: REGARDS_TOKEN_MIN_TTL] [default: 5m]'
+            cand --lock-timeout 'How long to wait for another run logging in to the same account [default: 60s]'
+            cand --profile 'Use this profile of the config file [env: REGARDS_PROFILE]'
+            cand --insecure 'Do not verify the server''s TLS certificate (dangerous: the password can be intercepted)'
+            cand --allow-http 'Allow plain http:// to a host that is not this machine (the password then travels unencrypted)'
+            cand --no-cache 'Short for --cache none'
+            cand --refresh 'Ignore the cached token: log in again and cache the new token'
+            cand -v 'Log requests to stderr (-v), and their headers (-vv). Secrets are never logged'
+            cand --verbose 'Log requests to stderr (-v), and their headers (-vv). Secrets are never logged'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'regards-token;doctor'= {
+            cand --host 'The gateway''s base URL, e.g. https://regards.example.org [env: REGARDS_HOST, then REGARDS_BASE_URL]'
+            cand -s 'The project (tenant) to log in to [env: REGARDS_SCOPE, then REGARDS_TENANT]'
+            cand --scope 'The project (tenant) to log in to [env: REGARDS_SCOPE, then REGARDS_TENANT]'
+            cand -u 'The login, usually an e-mail address [env: REGARDS_USERNAME]'
+            cand --username 'The login, usually an e-mail address [env: REGARDS_USERNAME]'
+            cand --client-id 'OAuth2 client id [env: REGARDS_CLIENT_ID] [default: client]'
+            cand --client-secret 'OAuth2 client secret [env: REGARDS_CLIENT_SECRET] [default: secret]. Prefer the variable: a flag''s value is visible to every user in `ps`'
+            cand --request-style 'How to send the credentials: a JSON body (REGARDS 2.x) or the query string (REGARDS 1.x; the password then appears in server logs) [default: json]'
+            cand --ca-cert 'A PEM file of extra certificate authorities to trust, in addition to the system''s [env: REGARDS_CA_CERT]'
+            cand --timeout 'Give up on one attempt after this long, e.g. 750ms, 30s, 2m [default: 30s]'
+            cand --retries 'Extra attempts when the server could not have judged the password (connection failed, timeout, 502, 503, 504) [default: 2]'
+            cand --cache 'Where to keep tokens: the system keyring, else a private file (auto), the keyring or fail (keyring), a file, or nowhere (none) [env: REGARDS_TOKEN_CACHE] [default: auto]'
+            cand --min-ttl 'Do not use a cached token with less time left than this, e.g. 5m, 1h [env: REGARDS_TOKEN_MIN_TTL] [default: 5m]'
+            cand --lock-timeout 'How long to wait for another run logging in to the same account [default: 60s]'
+            cand --profile 'Use this profile of the config file [env: REGARDS_PROFILE]'
+            cand --insecure 'Do not verify the server''s TLS certificate (dangerous: the password can be intercepted)'
+            cand --allow-http 'Allow plain http:// to a host that is not this machine (the password then travels unencrypted)'
+            cand --no-cache 'Short for --cache none'
+            cand --refresh 'Ignore the cached token: log in again and cache the new token'
+            cand -v 'Log requests to stderr (-v), and their headers (-vv). Secrets are never logged'
+            cand --verbose 'Log requests to stderr (-v), and their headers (-vv). Secrets are never logged'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'regards-token;config'= {
+            cand --profile 'Use this profile of the config file [env: REGARDS_PROFILE]'
+            cand -v 'Log requests to stderr (-v), and their headers (-vv). Secrets are never logged'
+            cand --verbose 'Log requests to stderr (-v), and their headers (-vv). Secrets are never logged'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand path 'Print the config file''s path'
+            cand show 'Print every resolved setting and where it came from (secrets redacted)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'regards-token;config;path'= {
+            cand --profile 'Use this profile of the config file [env: REGARDS_PROFILE]'
+            cand -v 'Log requests to stderr (-v), and their headers (-vv). Secrets are never logged'
+            cand --verbose 'Log requests to stderr (-v), and their headers (-vv). Secrets are never logged'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'regards-token;config;show'= {
+            cand --host 'The gateway''s base URL, e.g. https://regards.example.org [env: REGARDS_HOST, then REGARDS_BASE_URL]'
+            cand -s 'The project (tenant) to log in to [env: REGARDS_SCOPE, then REGARDS_TENANT]'
+            cand --scope 'The project (tenant) to log in to [env: REGARDS_SCOPE, then REGARDS_TENANT]'
+            cand -u 'The login, usually an e-mail address [env: REGARDS_USERNAME]'
+            cand --username 'The login, usually an e-mail address [env: REGARDS_USERNAME]'
+            cand --client-id 'OAuth2 client id [env: REGARDS_CLIENT_ID] [default: client]'
+            cand --client-secret 'OAuth2 client secret [env: REGARDS_CLIENT_SECRET] [default: secret]. Prefer the variable: a flag''s value is visible to every user in `ps`'
+            cand --request-style 'How to send the credentials: a JSON body (REGARDS 2.x) or the query string (REGARDS 1.x; the password then appears in server logs) [default: json]'
+            cand --ca-cert 'A PEM file of extra certificate authorities to trust, in addition to the system''s [env: REGARDS_CA_CERT]'
+            cand --timeout 'Give up on one attempt after this long, e.g. 750ms, 30s, 2m [default: 30s]'
+            cand --retries 'Extra attempts when the server could not have judged the password (connection failed, timeout, 502, 503, 504) [default: 2]'
+            cand --password-file 'Read the password from the first line of this file'
+            cand --cache 'Where to keep tokens: the system keyring, else a private file (auto), the keyring or fail (keyring), a file, or nowhere (none) [env: REGARDS_TOKEN_CACHE] [default: auto]'
+            cand --min-ttl 'Do not use a cached token with less time left than this, e.g. 5m, 1h [env: REGARDS_TOKEN_MIN_TTL] [default: 5m]'
+            cand --lock-timeout 'How long to wait for another run logging in to the same account [default: 60s]'
+            cand --profile 'Use this profile of the config file [env: REGARDS_PROFILE]'
+            cand --insecure 'Do not verify the server''s TLS certificate (dangerous: the password can be intercepted)'
+            cand --allow-http 'Allow plain http:// to a host that is not this machine (the password then travels unencrypted)'
+            cand --password-stdin 'Read the password from the first line of stdin (otherwise from REGARDS_PASSWORD, else a prompt when at a terminal)'
+            cand --no-cache 'Short for --cache none'
+            cand --refresh 'Ignore the cached token: log in again and cache the new token'
+            cand -v 'Log requests to stderr (-v), and their headers (-vv). Secrets are never logged'
+            cand --verbose 'Log requests to stderr (-v), and their headers (-vv). Secrets are never logged'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'regards-token;config;help'= {
+            cand path 'Print the config file''s path'
+            cand show 'Print every resolved setting and where it came from (secrets redacted)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'regards-token;config;help;path'= {
+        }
+        &'regards-token;config;help;show'= {
+        }
+        &'regards-token;config;help;help'= {
+        }
+        &'regards-token;completions'= {
+            cand --profile 'Use this profile of the config file [env: REGARDS_PROFILE]'
+            cand -v 'Log requests to stderr (-v), and their headers (-vv). Secrets are never logged'
+            cand --verbose 'Log requests to stderr (-v), and their headers (-vv). Secrets are never logged'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'regards-token;man'= {
+            cand --profile 'Use this profile of the config file [env: REGARDS_PROFILE]'
+            cand -v 'Log requests to stderr (-v), and their headers (-vv). Secrets are never logged'
+            cand --verbose 'Log requests to stderr (-v), and their headers (-vv). Secrets are never logged'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'regards-token;help'= {
+            cand get 'Print an access token: the cached one while it lasts, else a new one'
+            cand status 'List the cached tokens with their expiry'
+            cand logout 'Remove cached tokens'
+            cand exec 'Run a command with a token in its environment (REGARDS_TOKEN)'
+            cand inspect 'Decode a token offline and show its claims (never its signature)'
+            cand doctor 'Check the set-up: config, cache store, server, TLS, clock'
+            cand config 'Show where the config file is and what the settings resolve to'
+            cand completions 'Print a shell completion script'
+            cand man 'Print the manual page (roff)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'regards-token;help;get'= {
+        }
+        &'regards-token;help;status'= {
+        }
+        &'regards-token;help;logout'= {
+        }
+        &'regards-token;help;exec'= {
+        }
+        &'regards-token;help;inspect'= {
+        }
+        &'regards-token;help;doctor'= {
+        }
+        &'regards-token;help;config'= {
+            cand path 'Print the config file''s path'
+            cand show 'Print every resolved setting and where it came from (secrets redacted)'
+        }
+        &'regards-token;help;config;path'= {
+        }
+        &'regards-token;help;config;show'= {
+        }
+        &'regards-token;help;completions'= {
+        }
+        &'regards-token;help;man'= {
+        }
+        &'regards-token;help;help'= {
+        }
+    ]
+    $completions[$command]
+}

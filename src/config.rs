@@ -1,0 +1,216 @@
+//! The configuration file: a `[default]` table and `[profiles.NAME]`
+//! tables, so a person sets a server up once and types `regards-token get`.
+//!
+//! The file is checked whole when it is read: an unknown key, a value of
+//! the wrong type or one that does not parse is an error naming the file,
+//! the line and the key, before anything is sent. A profile's keys override
+//! the `[default]` table's; flags and environment variables override both
+//! (see `settings`).
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use clap::ValueEnum;
+use serde::Deserialize;
+use toml::Spanned;
+
+use crate::cli::{CacheMode, RequestStyle, parse_duration, parse_duration_or_zero};
+use crate::error::Error;
+use crate::host::Host;
+
+/// The keys a table may have, in the order `config show` lists them.
+pub const KEYS: [&str; 10] = [
+    "host",
+    "scope",
+    "username",
+    "client_id",
+    "client_secret",
+    "ca_cert",
+    "request_style",
+    "min_ttl",
+    "cache",
+    "timeout",
+];
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct File {
+    default: Option<Table>,
+    #[serde(default)]
+    profiles: BTreeMap<String, Table>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Table {
+    host: Option<Spanned<String>>,
+    scope: Option<Spanned<String>>,
+    username: Option<Spanned<String>>,
+    client_id: Option<Spanned<String>>,
+    client_secret: Option<Spanned<String>>,
+    ca_cert: Option<Spanned<String>>,
+    request_style: Option<Spanned<String>>,
+    min_ttl: Option<Spanned<String>>,
+    cache: Option<Spanned<String>>,
+    timeout: Option<Spanned<String>>,
+}
+
+impl Table {
+    fn entries(&self) -> [(&'static str, Option<&Spanned<String>>); 10] {
+        [
+            ("host", self.host.as_ref()),
+            ("scope", self.scope.as_ref()),
+            ("username", self.username.as_ref()),
+            ("client_id", self.client_id.as_ref()),
+            ("client_secret", self.client_secret.as_ref()),
+            ("ca_cert", self.ca_cert.as_ref()),
+            ("request_style", self.request_style.as_ref()),
+            ("min_ttl", self.min_ttl.as_ref()),
+            ("cache", self.cache.as_ref()),
+            ("timeout", self.timeout.as_ref()),
+        ]
+    }
+}
+
+/// One value from the file, with where it came from.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Value {
+    pub text: String,
+    /// `profile NAME` or `[default]`, for `config show`.
+    pub table: String,
+}
+
+/// The values that apply: the selected profile over the `[default]` table.
+#[derive(Debug, Default)]
+pub struct Selected {
+    pub path: PathBuf,
+    pub exists: bool,
+    pub profile: Option<String>,
+    values: BTreeMap<&'static str, Value>,
+}
+
+impl Selected {
+    pub fn get(&self, key: &str) -> Option<&Value> {
+        self.values.get(key)
+    }
+}
+
+/// Reads `path` (a missing file is an empty one unless `required`) and
+/// selects `profile`.
+pub fn load(path: &Path, required: bool, profile: Option<&str>) -> Result<Selected, Error> {
+    let shown = path.display();
+    let text = match std::fs::read_to_string(path) {
+        Ok(text) => Some(text),
+        Err(err) if err.kind() == std::io::ErrorKind::NotFound && !required => None,
+        Err(err) => {
+            return Err(Error::usage(format!(
+                "cannot read the config file {shown}: {err}"
+            )));
+        }
+    };
+    let file: File = match &text {
+        Some(text) => toml::from_str(text).map_err(|err| {
+            let line = err.span().map(|span| line_of(text, span.start));
+            located(path, text, line, err.message())
+        })?,
+        None => File::default(),
+    };
+    if let Some(text) = &text {
+        validate(path, text, &file)?;
+    }
+    let mut values = BTreeMap::new();
+    let mut apply = |table: &Table, label: String| {
+        for (key, value) in table.entries() {
+            if let Some(value) = value {
+                values.insert(
+                    key,
+                    Value {
+                        text: value.get_ref().clone(),
+                        table: label.clone(),
+                    },
+                );
+            }
+        }
+    };
+    if let Some(default) = &file.default {
+        apply(default, "[default]".into());
+    }
+    if let Some(name) = profile {
+        let Some(table) = file.profiles.get(name) else {
+            let known: Vec<&str> = file.profiles.keys().map(String::as_str).collect();
+            let hint = if known.is_empty() {
+                format!("{shown} defines no profile: add a [profiles.{name}] table")
+            } else {
+                format!("profiles in {shown}: {}", known.join(", "))
+            };
+            return Err(
+                Error::usage(format!("no profile '{name}' in the config file")).with_hint(hint),
+            );
+        };
+        apply(table, format!("profile {name}"));
+    }
+    Ok(Selected {
+        path: path.to_path_buf(),
+        exists: text.is_some(),
+        profile: profile.map(str::to_string),
+        values,
+    })
+}
+
+/// Every value must be usable, in every table, not only the selected one:
+/// a mistake is best reported when the file is written, not months later.
+fn validate(path: &Path, text: &str, file: &File) -> Result<(), Error> {
+    let tables = file.default.iter().chain(file.profiles.values());
+    for table in tables {
+        for (key, value) in table.entries() {
+            let Some(value) = value else { continue };
+            if let Err(why) = check(key, value.get_ref()) {
+                let line = Some(line_of(text, value.span().start));
+                return Err(located(path, text, line, &format!("{key}: {why}")));
+            }
+        }
+    }
+    Ok(())
+}
+
+fn check(key: &str, value: &str) -> Result<(), String> {
+    match key {
+        "host" => Host::parse(value).map(drop).map_err(|e| e.to_string()),
+        "request_style" => RequestStyle::from_str(value, true).map(drop),
+        "cache" => CacheMode::from_str(value, true).map(drop),
+        "min_ttl" => parse_duration_or_zero(value).map(drop),
+        "timeout" => parse_duration(value).map(drop),
+        _ if value.trim().is_empty() => Err("it is empty".into()),
+        _ => Ok(()),
+    }
+}
+
+fn line_of(text: &str, offset: usize) -> usize {
+    text[..offset.min(text.len())].matches('\n').count() + 1
+}
+
+/// `FILE, line N: MESSAGE`, naming the key of that line when the message
+/// does not (serde's type errors say "invalid type" without the key).
+fn located(path: &Path, text: &str, line: Option<usize>, message: &str) -> Error {
+    let message = message.trim().replace('\n', " ");
+    let Some(line) = line else {
+        return Error::usage(format!("config file {}: {message}", path.display()));
+    };
+    let key = text
+        .lines()
+        .nth(line - 1)
+        .and_then(|l| l.split_once('='))
+        .map(|(key, _)| key.trim().trim_matches('"'))
+        .filter(|key| {
+            !key.is_empty() && !message.contains(&format!("`{key}`")) && !message.starts_with(key)
+        });
+    let key = key.map(|k| format!(" (key `{k}`)")).unwrap_or_default();
+    Error::usage(format!(
+        "config file {}, line {line}: {message}{key}",
+        path.display()
+    ))
+}
+
+#[cfg(test)]
+#[path = "config_tests.rs"]
+mod tests;

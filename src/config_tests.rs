@@ -1,0 +1,80 @@
+use super::*;
+
+fn load_text(text: &str, profile: Option<&str>) -> Result<Selected, Error> {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("config.toml");
+    std::fs::write(&path, text).unwrap();
+    load(&path, true, profile)
+}
+
+const FILE: &str = r#"
+[default]
+host = "https://regards.example.org"
+scope = "project1"
+min_ttl = "10m"
+
+[profiles.work]
+scope = "work"
+username = "me@example.org"
+cache = "file"
+"#;
+
+#[test]
+fn a_profile_overrides_the_default_table() {
+    let selected = load_text(FILE, Some("work")).unwrap();
+    assert_eq!(selected.get("scope").unwrap().text, "work");
+    assert_eq!(selected.get("scope").unwrap().table, "profile work");
+    assert_eq!(selected.get("host").unwrap().table, "[default]");
+    assert_eq!(selected.get("min_ttl").unwrap().text, "10m");
+    assert!(selected.get("timeout").is_none());
+
+    let plain = load_text(FILE, None).unwrap();
+    assert_eq!(plain.get("scope").unwrap().text, "project1");
+    assert!(plain.get("username").is_none());
+}
+
+#[test]
+fn errors_name_the_file_the_line_and_the_key() {
+    let cases = [
+        ("[default]\nhots = \"x\"\n", "line 2: unknown field `hots`"),
+        (
+            "[default]\nscope = \"p\"\ntimeout = 30\n",
+            "line 3: invalid type: integer `30`, expected a string (key `timeout`)",
+        ),
+        ("[default]\ntimeout = \"soon\"\n", "line 2: timeout: "),
+        ("[profiles.x]\ncache = \"memory\"\n", "line 2: cache: "),
+        (
+            "[profiles.x]\nhost = \"regards.example.org\"\n",
+            "line 2: host: invalid host URL",
+        ),
+        ("[default\n", "line 1: "),
+        ("[servers]\n", "unknown field `servers`"),
+    ];
+    for (text, expected) in cases {
+        let err = load_text(text, None).unwrap_err();
+        let message = err.to_string();
+        assert!(message.starts_with("config file "), "{message}");
+        assert!(message.contains(expected), "{text:?}: {message}");
+    }
+}
+
+#[test]
+fn an_unknown_profile_is_an_error_that_lists_the_known_ones() {
+    let err = load_text(FILE, Some("home")).unwrap_err();
+    assert_eq!(err.to_string(), "no profile 'home' in the config file");
+    assert!(err.hint().unwrap().ends_with("work"));
+}
+
+#[test]
+fn a_missing_file_is_empty_unless_required() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("none.toml");
+    let selected = load(&path, false, None).unwrap();
+    assert!(!selected.exists);
+    assert!(selected.get("host").is_none());
+    assert!(load(&path, true, None).is_err());
+    assert!(
+        load(&path, false, Some("work")).is_err(),
+        "a profile needs a file"
+    );
+}

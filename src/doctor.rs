@@ -1,0 +1,242 @@
+//! `regards-token doctor`: checks the set-up one line at a time, each ok,
+//! warn or fail, without logging in. It exits 0 when nothing failed
+//! (warnings included), 1 otherwise.
+
+use std::time::Duration;
+
+use crate::cache::{CacheKey, keyring};
+use crate::cli::{CacheMode, DoctorArgs};
+use crate::error::Error;
+use crate::host::Host;
+use crate::output;
+use crate::regards::{self, Tls};
+use crate::settings::{self, CacheValues, Layers, ServerValues};
+
+/// REGARDS allows no clock skew; beyond this, tokens may look expired (or
+/// not yet valid) to one side.
+const MAX_SKEW: Duration = Duration::from_secs(30);
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Level {
+    Ok,
+    Warn,
+    Fail,
+}
+
+struct Report {
+    lines: String,
+    failed: bool,
+}
+
+impl Report {
+    fn add(&mut self, level: Level, check: &str, message: impl AsRef<str>) {
+        let tag = match level {
+            Level::Ok => "ok",
+            Level::Warn => "warn",
+            Level::Fail => "fail",
+        };
+        self.failed |= level == Level::Fail;
+        self.lines
+            .push_str(&format!("{tag:<5}{check:<8}{}\n", message.as_ref()));
+    }
+}
+
+pub fn run(args: DoctorArgs, profile: Option<String>) -> anyhow::Result<()> {
+    let mut report = Report {
+        lines: String::new(),
+        failed: false,
+    };
+    let layers = config(&mut report, profile);
+    let layers = layers.unwrap_or_else(|| Layers {
+        config: Default::default(),
+        profile_origin: None,
+    });
+    cache(&mut report, args.cache, &layers);
+    server(&mut report, args.server, &layers);
+    output::print(&report.lines)?;
+    if report.failed {
+        return Err(Error::new(crate::error::Kind::DoctorFailed, "some checks failed").into());
+    }
+    Ok(())
+}
+
+fn config(report: &mut Report, profile: Option<String>) -> Option<Layers> {
+    match Layers::load(profile) {
+        Ok(layers) => {
+            let selected = &layers.config;
+            let profile = selected
+                .profile
+                .as_deref()
+                .map(|p| format!(", profile {p}"))
+                .unwrap_or_default();
+            if selected.exists {
+                report.add(
+                    Level::Ok,
+                    "config",
+                    format!("{}{profile}", selected.path.display()),
+                );
+            } else {
+                report.add(
+                    Level::Ok,
+                    "config",
+                    format!("no file at {} (optional)", selected.path.display()),
+                );
+            }
+            Some(layers)
+        }
+        Err(err) => {
+            report.add(Level::Fail, "config", err.to_string());
+            None
+        }
+    }
+}
+
+fn cache(report: &mut Report, args: crate::cli::CacheArgs, layers: &Layers) {
+    let mode = match CacheValues::gather(args, layers) {
+        Ok(values) => values.mode.value,
+        Err(err) => return report.add(Level::Fail, "cache", err.to_string()),
+    };
+    if matches!(mode, CacheMode::None | CacheMode::File) {
+        let name = if mode == CacheMode::None {
+            "none: every get logs in"
+        } else {
+            "file"
+        };
+        return report.add(Level::Ok, "cache", format!("--cache {name}"));
+    }
+    let probe_key = CacheKey {
+        host: "https://doctor.invalid".into(),
+        scope: "doctor".into(),
+        username: "doctor".into(),
+        client_id: "doctor".into(),
+    };
+    let options = settings::keyring_options();
+    match keyring::open(&options, &probe_key) {
+        Ok((store, _)) => report.add(Level::Ok, "cache", format!("keyring: {}", store.name())),
+        Err(skipped) => {
+            let reasons: Vec<String> = skipped
+                .iter()
+                .map(|s| format!("{}: {}", s.tier, s.reason))
+                .collect();
+            let (level, fallback) = if mode == CacheMode::Keyring {
+                (Level::Fail, "--cache keyring will fail")
+            } else {
+                (Level::Warn, "auto keeps tokens in private files")
+            };
+            report.add(
+                level,
+                "cache",
+                format!("no usable keyring ({}); {fallback}", reasons.join("; ")),
+            );
+        }
+    }
+}
+
+fn server(report: &mut Report, args: crate::cli::ServerArgs, layers: &Layers) {
+    let values = match ServerValues::gather(args, layers) {
+        Ok(values) => values,
+        Err(err) => return report.add(Level::Fail, "server", err.to_string()),
+    };
+    let Some(host) = &values.host else {
+        return report.add(
+            Level::Fail,
+            "server",
+            "no host given (--host, REGARDS_HOST or the config file)",
+        );
+    };
+    let host = match Host::parse(&host.value) {
+        Ok(host) => host,
+        Err(err) => return report.add(Level::Fail, "server", err.to_string()),
+    };
+    let ca_cert = values
+        .ca_cert
+        .as_ref()
+        .map(|c| std::path::PathBuf::from(&c.value));
+    let tls = Tls {
+        ca_cert: ca_cert.as_deref(),
+        insecure: values.insecure,
+    };
+    let probe = match regards::probe(&host, &tls, values.timeout.value) {
+        Ok(probe) => probe,
+        Err(err) => {
+            let tls_failed = format!("{err:#}").contains("TLS handshake");
+            report.add(
+                Level::Fail,
+                if tls_failed { "tls" } else { "server" },
+                format!("{err:#}"),
+            );
+            return;
+        }
+    };
+    let took = probe.elapsed.as_millis();
+    match (probe.status, probe.html) {
+        (_, true) => report.add(
+            Level::Fail,
+            "server",
+            format!(
+                "{host} answered with a web page (HTTP {}): check --host",
+                probe.status
+            ),
+        ),
+        (401 | 403 | 405, false) => report.add(
+            Level::Ok,
+            "server",
+            format!(
+                "{host} answers like a REGARDS gateway (HTTP {} without credentials, {took} ms)",
+                probe.status
+            ),
+        ),
+        (404, false) => report.add(
+            Level::Fail,
+            "server",
+            format!("{host} has no token endpoint (HTTP 404): check --host"),
+        ),
+        (status, false) => report.add(
+            Level::Warn,
+            "server",
+            format!("{host} answered HTTP {status}, not what a REGARDS gateway says"),
+        ),
+    }
+    match (host.is_https(), values.insecure, host.is_loopback()) {
+        (true, false, _) => report.add(Level::Ok, "tls", "certificate verified"),
+        (true, true, _) => report.add(
+            Level::Warn,
+            "tls",
+            "--insecure: the certificate is not verified",
+        ),
+        (false, _, true) => report.add(Level::Ok, "tls", "plain http, on this machine only"),
+        (false, _, false) => report.add(
+            Level::Warn,
+            "tls",
+            "plain http: the password would travel unencrypted",
+        ),
+    }
+    match probe.date {
+        None => report.add(
+            Level::Warn,
+            "clock",
+            "the server sent no Date header to compare with",
+        ),
+        Some(date) => {
+            let (skew, ahead) = match date.duration_since(probe.local) {
+                Ok(d) => (d, "ahead of"),
+                Err(e) => (e.duration(), "behind"),
+            };
+            let level = if skew > MAX_SKEW {
+                Level::Warn
+            } else {
+                Level::Ok
+            };
+            let text = if skew < Duration::from_secs(1) {
+                "within 1s of this machine's".to_string()
+            } else {
+                format!("{} {ahead} this machine's", output::human(skew))
+            };
+            report.add(
+                level,
+                "clock",
+                format!("the server's clock is {text} (REGARDS allows no skew)"),
+            );
+        }
+    }
+}

@@ -1,0 +1,74 @@
+//! `regards-token exec -- CMD ARGS...`: runs a command with a token in its
+//! environment, so scripts never put the token on a command line.
+//!
+//! On Unix the tool replaces itself with the command (execvp): the exit
+//! status, signals and the terminal are the command's own, with nothing in
+//! between to forward them, and the token never appears in any argv.
+
+use std::ffi::OsString;
+use std::process::Command;
+
+use crate::cli::{ExecArgs, Format};
+use crate::error::{Error, Kind};
+use crate::get;
+use crate::output;
+use crate::settings::{Layers, Settings};
+
+pub fn run(args: ExecArgs, layers: &Layers) -> anyhow::Result<()> {
+    let settings = Settings::resolve(
+        args.server,
+        &args.password,
+        args.cache,
+        Format::Token,
+        layers,
+    )?;
+    let (token, _) = get::obtain(&settings)?;
+    output::mask_in_ci_logs(&token);
+    // SAFETY-style note: clap requires at least one value for COMMAND.
+    let (program, rest) = args.command.split_first().expect("clap requires a command");
+    let mut command = Command::new(program);
+    command
+        .args(rest)
+        .env("REGARDS_TOKEN", token.value.expose())
+        .env("REGARDS_HOST", settings.server.host.as_str())
+        // The command needs the token, not the password.
+        .env_remove("REGARDS_PASSWORD");
+    drop(token);
+    run_command(command, program)
+}
+
+#[cfg(unix)]
+fn run_command(mut command: Command, program: &OsString) -> anyhow::Result<()> {
+    use std::os::unix::process::CommandExt;
+    // `exec` returns only when the command could not be started.
+    let err = command.exec();
+    Err(cannot_start(program, &err).into())
+}
+
+#[cfg(not(unix))]
+fn run_command(mut command: Command, program: &OsString) -> anyhow::Result<()> {
+    let status = command
+        .status()
+        .map_err(|err| cannot_start(program, &err))?;
+    std::process::exit(status.code().unwrap_or(1));
+}
+
+fn cannot_start(program: &OsString, err: &std::io::Error) -> Error {
+    let name = program.to_string_lossy();
+    match err.kind() {
+        std::io::ErrorKind::NotFound => Error::new(
+            Kind::CommandNotFound,
+            format!("cannot run '{name}': no such command"),
+        )
+        .with_hint("check the command's name and PATH"),
+        std::io::ErrorKind::PermissionDenied => Error::new(
+            Kind::CommandNotExecutable,
+            format!("cannot run '{name}': permission denied"),
+        )
+        .with_hint(format!("make it executable: chmod +x {name}")),
+        _ => Error::new(
+            Kind::CommandNotExecutable,
+            format!("cannot run '{name}': {err}"),
+        ),
+    }
+}

@@ -1,0 +1,136 @@
+//! `regards-token inspect [TOKEN | -]`: a token's header and claims,
+//! decoded offline. Only the claims REGARDS defines are shown with their
+//! values: a token from an identity-provider login also carries that
+//! provider's own access token, which is a secret too, so other claims are
+//! listed by name only. The signature is never shown.
+
+use std::io::Read;
+use std::time::{Duration, SystemTime};
+
+use serde::Serialize;
+use serde_json::Value;
+
+use crate::cache::{Cache, CacheKey};
+use crate::cli::{InspectArgs, ListFormat};
+use crate::error::Error;
+use crate::output;
+use crate::settings::{self, CacheValues, Layers, ServerValues};
+use crate::token::{self, JsonObject};
+
+const SHOWN: [&str; 5] = ["sub", "tenant", "role", "email", "exp"];
+
+#[derive(Serialize)]
+struct Inspected {
+    header: JsonObject,
+    claims: JsonObject,
+    other_claims: Vec<String>,
+    expires_at: Option<String>,
+    expires_in: Option<u64>,
+    expired: Option<bool>,
+}
+
+pub fn run(args: InspectArgs, layers: &Layers) -> anyhow::Result<()> {
+    let format = args.format;
+    let jwt = match args.token.as_deref() {
+        Some("-") => {
+            let mut text = String::new();
+            std::io::stdin()
+                .read_to_string(&mut text)
+                .map_err(|err| Error::usage(format!("cannot read the token from stdin: {err}")))?;
+            text
+        }
+        Some(text) => text.to_string(),
+        None => cached(args, layers)?,
+    };
+    let (header, claims) =
+        token::decode(&jwt).map_err(|why| Error::usage(format!("not a token: {why}")))?;
+    let (shown, other_claims): (Vec<_>, Vec<_>) = claims
+        .into_iter()
+        .partition(|(name, _)| SHOWN.contains(&name.as_str()));
+    let claims: JsonObject = shown.into_iter().collect();
+    let exp = claims.get("exp").and_then(Value::as_u64);
+    let expires =
+        exp.and_then(|secs| SystemTime::UNIX_EPOCH.checked_add(Duration::from_secs(secs)));
+    let now = SystemTime::now();
+    let inspected = Inspected {
+        header,
+        claims,
+        other_claims: other_claims.into_iter().map(|(name, _)| name).collect(),
+        expires_at: expires.map(|at| humantime::format_rfc3339_seconds(at).to_string()),
+        expires_in: expires.map(|at| at.duration_since(now).unwrap_or_default().as_secs()),
+        expired: expires.map(|at| at <= now),
+    };
+    let text = match format {
+        ListFormat::Json => {
+            // SAFETY-style note: JSON values and strings serialize.
+            let mut text = serde_json::to_string_pretty(&inspected).expect("JSON serializes");
+            text.push('\n');
+            text
+        }
+        ListFormat::Text => text(&inspected, expires, now),
+    };
+    output::print(&text)
+}
+
+/// The token `get` would print from the cache, without logging in.
+fn cached(args: InspectArgs, layers: &Layers) -> anyhow::Result<String> {
+    let server = ServerValues::gather(args.server, layers)?.into_server()?;
+    let cache = CacheValues::gather(args.cache, layers)?.into_settings()?;
+    let not_cached = || {
+        Error::usage(format!(
+            "no cached token for {} on {} ({})",
+            server.username, server.host, server.scope
+        ))
+        .with_hint("run 'regards-token get' first, or pass a token (or - for stdin)")
+    };
+    let Some(paths) = &cache.paths else {
+        return Err(not_cached().into());
+    };
+    let keyring = settings::keyring_options();
+    let Some(mut cache) = Cache::open(cache.mode, paths, &keyring, CacheKey::of(&server))? else {
+        return Err(not_cached().into());
+    };
+    let token = cache.read().ok_or_else(not_cached)?;
+    Ok(token.value.expose().clone())
+}
+
+fn text(inspected: &Inspected, expires: Option<SystemTime>, now: SystemTime) -> String {
+    let mut lines = Vec::new();
+    let mut line = |label: &str, value: String| lines.push(format!("{label:<10} {value}"));
+    let field = |map: &JsonObject, key: &str| match map.get(key) {
+        Some(Value::String(text)) => crate::error::sanitize(text),
+        Some(other) => crate::error::sanitize(&other.to_string()),
+        None => "-".into(),
+    };
+    line("algorithm", field(&inspected.header, "alg"));
+    line("type", field(&inspected.header, "typ"));
+    line("subject", field(&inspected.claims, "sub"));
+    line("tenant", field(&inspected.claims, "tenant"));
+    line("role", field(&inspected.claims, "role"));
+    line("email", field(&inspected.claims, "email"));
+    let expiry = match (expires, &inspected.expires_at) {
+        (Some(at), Some(shown)) if at > now => {
+            format!(
+                "{shown} ({} left)",
+                output::human(at.duration_since(now).unwrap_or_default())
+            )
+        }
+        (Some(at), Some(shown)) => {
+            format!(
+                "{shown} (expired {} ago)",
+                output::human(now.duration_since(at).unwrap_or_default())
+            )
+        }
+        _ => "- (no exp claim)".into(),
+    };
+    line("expires", expiry);
+    if !inspected.other_claims.is_empty() {
+        let names: Vec<String> = inspected
+            .other_claims
+            .iter()
+            .map(|n| crate::error::sanitize(n))
+            .collect();
+        line("other", format!("{} (values not shown)", names.join(", ")));
+    }
+    lines.iter().map(|l| format!("{l}\n")).collect()
+}

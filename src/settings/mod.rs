@@ -1,0 +1,357 @@
+//! Resolves what the user asked for into settings the rest of the program
+//! trusts: a flag beats an environment variable, which beats the
+//! configuration profile, which beats the built-in default (`layers`).
+//! This is the only module that reads environment variables and the
+//! configuration file.
+//!
+//! The password is not read here, only where it comes from: a cache hit
+//! must not prompt for a password it does not need.
+
+mod layers;
+mod password;
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use clap::ValueEnum;
+
+pub use layers::{Layers, Origin, Sourced, config_path};
+pub use password::PasswordSource;
+
+use crate::cache::keyring::KeyringOptions;
+use crate::cli::{
+    CacheArgs, CacheMode, Format, GetArgs, PasswordArgs, RequestStyle, ServerArgs, parse_duration,
+    parse_duration_or_zero,
+};
+use crate::error::Error;
+use crate::host::Host;
+use crate::secret::Secret;
+use layers::var;
+use password::someone_at_a_terminal;
+
+pub const DEFAULT_CLIENT_ID: &str = "client";
+pub const DEFAULT_CLIENT_SECRET: &str = "secret";
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
+pub const DEFAULT_RETRIES: u32 = 2;
+pub const DEFAULT_MIN_TTL: Duration = Duration::from_secs(5 * 60);
+pub const DEFAULT_LOCK_TIMEOUT: Duration = Duration::from_secs(60);
+/// Test-only and diagnostic: keyring tiers to pass over, comma-separated.
+pub const SKIP_STORES_VAR: &str = "REGARDS_TOKEN_SKIP_STORES";
+
+#[derive(Debug)]
+pub struct Settings {
+    pub server: Server,
+    pub password: PasswordSource,
+    pub cache: CacheSettings,
+    pub format: Format,
+}
+
+#[derive(Debug)]
+pub struct CacheSettings {
+    pub mode: CacheMode,
+    pub min_ttl: Duration,
+    pub refresh: bool,
+    pub lock_timeout: Duration,
+    /// `None` with `--cache none`, which needs no folder (and so works
+    /// without HOME).
+    pub paths: Option<CachePaths>,
+}
+
+/// Where the cache keeps its files.
+#[derive(Clone, Debug)]
+pub struct CachePaths {
+    /// Token files (for the file store) and the index.
+    pub cache_dir: PathBuf,
+    /// Lock files and refusal markers: a per-user runtime folder when
+    /// there is one (cleared at logout, on a RAM disk), else the cache.
+    pub lock_dir: PathBuf,
+}
+
+/// Everything needed to send a login request except the password.
+#[derive(Debug)]
+pub struct Server {
+    pub host: Host,
+    pub scope: String,
+    pub username: String,
+    pub client_id: String,
+    pub client_secret: Secret<String>,
+    pub request_style: RequestStyle,
+    pub ca_cert: Option<PathBuf>,
+    pub insecure: bool,
+    pub timeout: Duration,
+    pub retries: u32,
+}
+
+/// The server settings with their origins, before they are checked:
+/// `config show` prints them even when some are missing.
+pub struct ServerValues {
+    pub host: Option<Sourced<String>>,
+    pub scope: Option<Sourced<String>>,
+    pub username: Option<Sourced<String>>,
+    pub client_id: Sourced<String>,
+    pub client_secret: Sourced<Secret<String>>,
+    pub ca_cert: Option<Sourced<String>>,
+    pub request_style: Sourced<RequestStyle>,
+    pub timeout: Sourced<Duration>,
+    pub retries: u32,
+    pub insecure: bool,
+    pub allow_http: bool,
+}
+
+/// The cache settings with their origins.
+pub struct CacheValues {
+    pub mode: Sourced<CacheMode>,
+    pub min_ttl: Sourced<Duration>,
+    pub refresh: bool,
+    pub lock_timeout: Duration,
+}
+
+impl Settings {
+    pub fn from_get(args: GetArgs, layers: &Layers) -> anyhow::Result<Settings> {
+        Settings::resolve(args.server, &args.password, args.cache, args.format, layers)
+    }
+
+    pub fn resolve(
+        server: ServerArgs,
+        password: &PasswordArgs,
+        cache: CacheArgs,
+        format: Format,
+        layers: &Layers,
+    ) -> anyhow::Result<Settings> {
+        Ok(Settings {
+            server: ServerValues::gather(server, layers)?.into_server()?,
+            password: PasswordSource::resolve(password),
+            cache: CacheValues::gather(cache, layers)?.into_settings()?,
+            format,
+        })
+    }
+}
+
+impl ServerValues {
+    pub fn gather(args: ServerArgs, layers: &Layers) -> Result<ServerValues, Error> {
+        let default_text = |value: &str| Sourced::new(value.to_string(), Origin::Default);
+        let client_secret = layers
+            .text(
+                args.client_secret,
+                "--client-secret",
+                &["REGARDS_CLIENT_SECRET"],
+                "client_secret",
+            )
+            .unwrap_or_else(|| default_text(DEFAULT_CLIENT_SECRET));
+        Ok(ServerValues {
+            host: layers.text(
+                args.host,
+                "--host",
+                &["REGARDS_HOST", "REGARDS_BASE_URL"],
+                "host",
+            ),
+            scope: layers.text(
+                args.scope,
+                "--scope",
+                &["REGARDS_SCOPE", "REGARDS_TENANT"],
+                "scope",
+            ),
+            username: layers.text(
+                args.username,
+                "--username",
+                &["REGARDS_USERNAME"],
+                "username",
+            ),
+            client_id: layers
+                .text(
+                    args.client_id,
+                    "--client-id",
+                    &["REGARDS_CLIENT_ID"],
+                    "client_id",
+                )
+                .unwrap_or_else(|| default_text(DEFAULT_CLIENT_ID)),
+            client_secret: Sourced::new(Secret::new(client_secret.value), client_secret.origin),
+            ca_cert: layers.text(
+                args.ca_cert.map(|p| p.to_string_lossy().into_owned()),
+                "--ca-cert",
+                &["REGARDS_CA_CERT"],
+                "ca_cert",
+            ),
+            request_style: layers.parsed(
+                args.request_style,
+                "--request-style",
+                &[],
+                "request_style",
+                |text| RequestStyle::from_str(text, true),
+                RequestStyle::Json,
+            )?,
+            timeout: layers.parsed(
+                args.timeout,
+                "--timeout",
+                &[],
+                "timeout",
+                parse_duration,
+                DEFAULT_TIMEOUT,
+            )?,
+            retries: args.retries.unwrap_or(DEFAULT_RETRIES),
+            insecure: args.insecure,
+            allow_http: args.allow_http,
+        })
+    }
+
+    /// Checks the values and warns about the risky ones.
+    pub fn into_server(self) -> anyhow::Result<Server> {
+        let host = self
+            .host
+            .ok_or_else(|| missing("host", "--host URL", "REGARDS_HOST", "host"))?;
+        let host = Host::parse(&host.value)?;
+        if !host.is_https() && !host.is_loopback() && !self.allow_http {
+            return Err(Error::usage(format!(
+                "refusing to send a password over plain http to {host}"
+            ))
+            .with_hint("use https://, or pass --allow-http if the network is trusted")
+            .into());
+        }
+        if !host.is_https() && !host.is_loopback() {
+            crate::warning!("the password is sent unencrypted to {host} (--allow-http)");
+        }
+        let scope = self
+            .scope
+            .ok_or_else(|| missing("project", "--scope PROJECT", "REGARDS_SCOPE", "scope"))?;
+        let username = self.username.ok_or_else(|| {
+            missing(
+                "username",
+                "--username LOGIN",
+                "REGARDS_USERNAME",
+                "username",
+            )
+        })?;
+        let client_id = self.client_id.value;
+        if client_id.contains(':') {
+            return Err(Error::usage("the client id must not contain ':'").into());
+        }
+        if self.insecure {
+            crate::warning!(
+                "--insecure: the server's certificate is not verified; the password can be intercepted"
+            );
+        }
+        Ok(Server {
+            host,
+            scope: scope.value,
+            username: username.value,
+            client_id,
+            client_secret: self.client_secret.value,
+            request_style: self.request_style.value,
+            ca_cert: self.ca_cert.map(|c| PathBuf::from(c.value)),
+            insecure: self.insecure,
+            timeout: self.timeout.value,
+            retries: self.retries,
+        })
+    }
+}
+
+impl CacheValues {
+    pub fn gather(args: CacheArgs, layers: &Layers) -> Result<CacheValues, Error> {
+        let mode = if args.no_cache {
+            Sourced::new(CacheMode::None, Origin::Flag("--no-cache"))
+        } else {
+            layers.parsed(
+                args.cache,
+                "--cache",
+                &["REGARDS_TOKEN_CACHE"],
+                "cache",
+                |text| {
+                    CacheMode::from_str(text, true)
+                        .map_err(|_| "use auto, keyring, file or none".into())
+                },
+                CacheMode::Auto,
+            )?
+        };
+        Ok(CacheValues {
+            mode,
+            min_ttl: layers.parsed(
+                args.min_ttl,
+                "--min-ttl",
+                &["REGARDS_TOKEN_MIN_TTL"],
+                "min_ttl",
+                parse_duration_or_zero,
+                DEFAULT_MIN_TTL,
+            )?,
+            refresh: args.refresh,
+            lock_timeout: args.lock_timeout.unwrap_or(DEFAULT_LOCK_TIMEOUT),
+        })
+    }
+
+    pub fn into_settings(self) -> anyhow::Result<CacheSettings> {
+        let mode = self.mode.value;
+        Ok(CacheSettings {
+            mode,
+            min_ttl: self.min_ttl.value,
+            refresh: self.refresh,
+            lock_timeout: self.lock_timeout,
+            paths: match mode {
+                CacheMode::None => None,
+                _ => Some(cache_paths()?),
+            },
+        })
+    }
+}
+
+/// The cache and lock folders of this user on this system.
+pub fn cache_paths() -> anyhow::Result<CachePaths> {
+    let cache_dir = user_cache_dir()
+        .ok_or_else(|| {
+            Error::usage(
+                "cannot tell where to keep the cache: neither XDG_CACHE_HOME nor HOME is set",
+            )
+            .with_hint("set XDG_CACHE_HOME, or use --cache none")
+        })?
+        .join("regards-token");
+    let lock_dir = var("XDG_RUNTIME_DIR")
+        .map(|dir| PathBuf::from(dir).join("regards-token"))
+        .unwrap_or_else(|| cache_dir.join("locks"));
+    Ok(CachePaths {
+        cache_dir,
+        lock_dir,
+    })
+}
+
+fn user_cache_dir() -> Option<PathBuf> {
+    if cfg!(windows) {
+        return var("LOCALAPPDATA").map(PathBuf::from);
+    }
+    if let Some(dir) = var("XDG_CACHE_HOME").filter(|d| Path::new(d).is_absolute()) {
+        return Some(PathBuf::from(dir));
+    }
+    let home = PathBuf::from(var("HOME")?);
+    Some(if cfg!(target_os = "macos") {
+        home.join("Library").join("Caches")
+    } else {
+        home.join(".cache")
+    })
+}
+
+/// How the keyring tiers may be probed from here.
+pub fn keyring_options() -> KeyringOptions {
+    KeyringOptions {
+        interactive: someone_at_a_terminal(),
+        skip: var(SKIP_STORES_VAR)
+            .map(|list| {
+                list.split(',')
+                    .map(|s| s.trim().to_string())
+                    .filter(|s| !s.is_empty())
+                    .collect()
+            })
+            .unwrap_or_default(),
+        // Where zbus itself looks when the address is not set.
+        session_bus: var("DBUS_SESSION_BUS_ADDRESS")
+            .or_else(|| var("XDG_RUNTIME_DIR").map(|dir| format!("unix:path={dir}/bus"))),
+        deadline: None,
+    }
+}
+
+fn missing(what: &str, flag: &str, env: &str, key: &str) -> Error {
+    Error::usage(format!("no {what} given")).with_hint(format!(
+        "pass {flag}, set {env}, or add {key} to the config file"
+    ))
+}
+
+/// Whether this runs as a GitHub Actions step (the runner sets this).
+pub fn in_github_actions() -> bool {
+    var("GITHUB_ACTIONS").as_deref() == Some("true")
+}

@@ -1,0 +1,161 @@
+//! Where the password comes from, and reading it. The password is read
+//! only when a login is about to be sent: a cache hit must not prompt.
+
+use std::io::{BufRead, IsTerminal};
+use std::path::{Path, PathBuf};
+
+use anyhow::Context;
+
+use super::Server;
+use super::layers::var;
+use crate::cli::PasswordArgs;
+use crate::error::Error;
+use crate::secret::Secret;
+
+#[derive(Debug)]
+pub enum PasswordSource {
+    Stdin,
+    File(PathBuf),
+    Env(Secret<String>),
+    Prompt,
+    /// No source, and nobody at a terminal to ask; says why.
+    Missing {
+        why: &'static str,
+    },
+}
+
+impl PasswordSource {
+    /// How `config show` and `doctor` name the source, never the value.
+    pub fn describe(&self) -> String {
+        match self {
+            PasswordSource::Stdin => "read from stdin (--password-stdin)".into(),
+            PasswordSource::File(path) => format!("read from {} (--password-file)", path.display()),
+            PasswordSource::Env(_) => "from env REGARDS_PASSWORD".into(),
+            PasswordSource::Prompt => "asked on the terminal".into(),
+            PasswordSource::Missing { why } => format!("none: {why}"),
+        }
+    }
+}
+
+impl PasswordSource {
+    pub fn resolve(args: &PasswordArgs) -> PasswordSource {
+        if args.password_stdin {
+            PasswordSource::Stdin
+        } else if let Some(path) = &args.password_file {
+            PasswordSource::File(path.clone())
+        } else if let Some(password) = var("REGARDS_PASSWORD") {
+            PasswordSource::Env(Secret::new(password))
+        } else if var("CI").is_some() {
+            PasswordSource::Missing {
+                why: "no password given, and CI is set: not prompting",
+            }
+        } else if someone_at_a_terminal() {
+            PasswordSource::Prompt
+        } else {
+            PasswordSource::Missing {
+                why: "no password given and no terminal to ask for one",
+            }
+        }
+    }
+
+    /// Reads the password. Called once per command, only when a login is
+    /// actually going to be sent.
+    pub fn read(&self, server: &Server) -> anyhow::Result<Secret<String>> {
+        let password = match self {
+            PasswordSource::Stdin => first_line(std::io::stdin().lock())
+                .context("cannot read the password from stdin")?,
+            PasswordSource::File(path) => read_password_file(path)?,
+            PasswordSource::Env(password) => return Ok(password.clone()),
+            PasswordSource::Prompt => {
+                let prompt = format!("Password for {} on {}: ", server.username, server.host);
+                rpassword::prompt_password(prompt).map_err(|err| {
+                    no_password_source(&format!(
+                        "cannot ask for the password on the terminal: {err}"
+                    ))
+                })?
+            }
+            PasswordSource::Missing { why } => return Err(no_password_source(why).into()),
+        };
+        if password.is_empty() {
+            let from = match self {
+                PasswordSource::File(path) => format!("the password file {}", path.display()),
+                PasswordSource::Stdin => "stdin".into(),
+                _ => "the prompt".into(),
+            };
+            return Err(Error::usage(format!("the password from {from} is empty")).into());
+        }
+        Ok(Secret::new(password))
+    }
+}
+
+fn read_password_file(path: &Path) -> anyhow::Result<String> {
+    let file = std::fs::File::open(path).map_err(|err| {
+        Error::usage(format!(
+            "cannot open the password file {}: {err}",
+            path.display()
+        ))
+    })?;
+    warn_if_others_can_read(&file, path);
+    first_line(std::io::BufReader::new(file)).map_err(|err| {
+        Error::usage(format!(
+            "cannot read the password file {}: {err}",
+            path.display()
+        ))
+        .into()
+    })
+}
+
+#[cfg(unix)]
+fn warn_if_others_can_read(file: &std::fs::File, path: &Path) {
+    use std::os::unix::fs::PermissionsExt;
+    if let Ok(meta) = file.metadata()
+        && meta.permissions().mode() & 0o077 != 0
+    {
+        crate::warning!(
+            "the password file {} can be read by other users; run: chmod 600 {}",
+            path.display(),
+            path.display()
+        );
+    }
+}
+
+#[cfg(not(unix))]
+fn warn_if_others_can_read(_file: &std::fs::File, _path: &Path) {}
+
+/// The first line, without its line ending. A file written by an editor
+/// ends with a newline that is not part of the password.
+fn first_line(mut reader: impl BufRead) -> std::io::Result<String> {
+    let mut line = String::new();
+    reader.read_line(&mut line)?;
+    let trimmed_len = line.trim_end_matches(['\n', '\r']).len();
+    line.truncate(trimmed_len);
+    Ok(line)
+}
+
+/// A prompt is only useful when a person can answer it. `CI` is set by
+/// every common CI system, where a prompt would hang the job until its
+/// timeout. stdout is not checked: `TOKEN=$(regards-token get)` captures
+/// it, yet the person is still at the terminal.
+pub(super) fn someone_at_a_terminal() -> bool {
+    var("CI").is_none() && (std::io::stdin().is_terminal() || std::io::stderr().is_terminal())
+}
+
+fn no_password_source(message: &str) -> Error {
+    Error::usage(message)
+        .with_hint("use --password-stdin, --password-file PATH or the REGARDS_PASSWORD variable")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn first_line_strips_the_line_ending_only() {
+        let read = |s: &str| first_line(s.as_bytes()).unwrap();
+        assert_eq!(read("p@ss w0rd\n"), "p@ss w0rd");
+        assert_eq!(read("crlf\r\nsecond"), "crlf");
+        assert_eq!(read(" spaces kept \n"), " spaces kept ");
+        assert_eq!(read("no newline"), "no newline");
+        assert_eq!(read(""), "");
+    }
+}

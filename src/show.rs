@@ -1,0 +1,70 @@
+//! `regards-token config path` and `config show`: where the configuration
+//! file is, and what every setting resolves to with where it came from.
+//! Secrets are shown as `[redacted]`, and the password only by its source.
+
+use std::time::Duration;
+
+use crate::cli::ShowArgs;
+use crate::output;
+use crate::settings::{self, CacheValues, Layers, Origin, PasswordSource, ServerValues, Sourced};
+
+pub fn path() -> anyhow::Result<()> {
+    match settings::config_path().0 {
+        Some(path) => output::print(&format!("{}\n", path.display())),
+        None => Err(crate::error::Error::usage(
+            "no config path: neither XDG_CONFIG_HOME nor HOME is set",
+        )
+        .with_hint("point REGARDS_TOKEN_CONFIG at a file")
+        .into()),
+    }
+}
+
+pub fn show(args: ShowArgs, layers: &Layers) -> anyhow::Result<()> {
+    let server = ServerValues::gather(args.server, layers)?;
+    let cache = CacheValues::gather(args.cache, layers)?;
+    let password = PasswordSource::resolve(&args.password);
+    let mut rows: Vec<(&str, String)> = Vec::new();
+    let config = &layers.config;
+    let found = if config.exists { "" } else { " (not found)" };
+    rows.push(("config", format!("{}{found}", config.path.display())));
+    rows.push((
+        "profile",
+        match (&config.profile, &layers.profile_origin) {
+            (Some(name), Some(origin)) => format!("{name} ({origin})"),
+            _ => "(none)".into(),
+        },
+    ));
+    let text = |value: &Option<Sourced<String>>| match value {
+        Some(v) => format!("{} ({})", v.value, v.origin),
+        None => "(not set)".into(),
+    };
+    rows.push(("host", text(&server.host)));
+    rows.push(("scope", text(&server.scope)));
+    rows.push(("username", text(&server.username)));
+    rows.push(("client_id", text(&Some(server.client_id.clone()))));
+    rows.push((
+        "client_secret",
+        format!("[redacted] ({})", server.client_secret.origin),
+    ));
+    rows.push(("ca_cert", text(&server.ca_cert)));
+    let style = format!("{:?}", server.request_style.value).to_lowercase();
+    rows.push((
+        "request_style",
+        format!("{style} ({})", server.request_style.origin),
+    ));
+    rows.push(("timeout", duration(&server.timeout)));
+    let mode = format!("{:?}", cache.mode.value).to_lowercase();
+    rows.push(("cache", format!("{mode} ({})", cache.mode.origin)));
+    rows.push(("min_ttl", duration(&cache.min_ttl)));
+    rows.push(("password", password.describe()));
+    let lines: String = rows
+        .iter()
+        .map(|(key, value)| format!("{key:<14} {value}\n"))
+        .collect();
+    output::print(&lines)
+}
+
+fn duration(value: &Sourced<Duration>) -> String {
+    let origin: &Origin = &value.origin;
+    format!("{} ({origin})", humantime::format_duration(value.value))
+}

@@ -1,0 +1,165 @@
+//! `doctor` checks the set-up without logging in: one line per check, ok,
+//! warn or fail; exit 0 unless something failed.
+
+mod common;
+
+use common::*;
+
+fn doctor(sandbox: &Sandbox, host: &str, extra: &[&str]) -> Ran {
+    run(sandbox.cmd().args(["doctor", "--host", host]).args(extra))
+}
+
+fn line<'a>(ran: &'a Ran, check: &str) -> &'a str {
+    ran.stdout
+        .lines()
+        .find(|l| l[5..].starts_with(check))
+        .unwrap_or_else(|| panic!("no {check} line in:\n{}", ran.stdout))
+}
+
+#[test]
+fn a_healthy_set_up_passes() {
+    let server = Server::builder().start();
+    let sandbox = Sandbox::new();
+    let ran = doctor(&sandbox, &server.url(), &["--cache", "file"]);
+    assert_eq!(ran.code, 0, "{}{}", ran.stdout, ran.stderr);
+    assert!(line(&ran, "config").starts_with("ok   config  no file at "));
+    assert_eq!(line(&ran, "cache"), "ok   cache   --cache file");
+    assert!(line(&ran, "server").starts_with(&format!(
+        "ok   server  {} answers like a REGARDS gateway (HTTP 401",
+        server.url()
+    )));
+    assert_eq!(
+        line(&ran, "tls"),
+        "ok   tls     plain http, on this machine only"
+    );
+    assert!(
+        line(&ran, "clock").starts_with("ok   clock   the server's clock is within 1s"),
+        "{}",
+        ran.stdout
+    );
+    assert_eq!(server.token_requests(), 1);
+    let seen = &server.requests()[0];
+    assert_eq!(seen.method, "GET");
+    assert_eq!(seen.header("authorization"), None, "no credential is sent");
+    assert!(seen.body.is_empty());
+}
+
+#[test]
+fn a_wrong_host_fails() {
+    let server = Server::builder().start();
+    let sandbox = Sandbox::new();
+    let ran = doctor(
+        &sandbox,
+        &format!("{}/ui", server.url()),
+        &["--cache", "file"],
+    );
+    assert_eq!(ran.code, 1);
+    assert!(
+        line(&ran, "server").starts_with("fail server"),
+        "{}",
+        ran.stdout
+    );
+    assert!(line(&ran, "server").contains("web page"));
+    assert!(
+        ran.stderr
+            .contains("regards-token: error: some checks failed")
+    );
+
+    let closed = {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        listener.local_addr().unwrap().port()
+    };
+    let ran = doctor(
+        &sandbox,
+        &format!("http://127.0.0.1:{closed}"),
+        &["--cache", "file"],
+    );
+    assert_eq!(ran.code, 1);
+    assert!(
+        line(&ran, "server").contains("cannot connect"),
+        "{}",
+        ran.stdout
+    );
+}
+
+#[test]
+fn a_skewed_clock_warns() {
+    let ahead =
+        httpdate::fmt_http_date(std::time::SystemTime::now() + std::time::Duration::from_secs(300));
+    let server = scripted(vec![Canned::Raw {
+        status: 401,
+        content_type: None,
+        body: vec![],
+        extra_headers: vec![("Date".into(), ahead)],
+    }]);
+    let sandbox = Sandbox::new();
+    let ran = doctor(&sandbox, &server.url(), &["--cache", "file"]);
+    assert_eq!(ran.code, 0, "a warning is not a failure");
+    let clock = line(&ran, "clock");
+    assert!(
+        clock.starts_with("warn clock   the server's clock is 4m 5")
+            || clock.starts_with("warn clock   the server's clock is 5m ahead"),
+        "{clock}"
+    );
+    assert!(clock.contains("ahead of this machine's"));
+}
+
+#[test]
+fn keyrings_are_reported() {
+    let server = Server::builder().start();
+    let sandbox = Sandbox::new();
+    let ran = doctor(&sandbox, &server.url(), &["--cache", "auto"]);
+    assert_eq!(ran.code, 0);
+    assert!(
+        line(&ran, "cache")
+            .starts_with("warn cache   no usable keyring (secret-service: skipped on request"),
+        "{}",
+        ran.stdout
+    );
+    assert!(line(&ran, "cache").ends_with("auto keeps tokens in private files"));
+    let ran = doctor(&sandbox, &server.url(), &["--cache", "keyring"]);
+    assert_eq!(ran.code, 1);
+    assert!(line(&ran, "cache").starts_with("fail cache"));
+}
+
+#[test]
+fn tls_is_checked() {
+    let server = Server::builder().tls(true).start();
+    let sandbox = Sandbox::new();
+    let ran = doctor(&sandbox, &server.url(), &["--cache", "file"]);
+    assert_eq!(ran.code, 1);
+    assert!(
+        line(&ran, "tls").starts_with("fail tls     TLS handshake"),
+        "{}",
+        ran.stdout
+    );
+    let ca = sandbox.file("ca.pem", &server.ca_pem().unwrap());
+    let ran = doctor(
+        &sandbox,
+        &server.url(),
+        &["--cache", "file", "--ca-cert", ca.to_str().unwrap()],
+    );
+    assert_eq!(ran.code, 0, "{}", ran.stdout);
+    assert_eq!(line(&ran, "tls"), "ok   tls     certificate verified");
+}
+
+#[test]
+fn a_bad_config_fails_its_check() {
+    let server = Server::builder().start();
+    let sandbox = Sandbox::new();
+    let bad = sandbox.file("bad.toml", "[default]\nhots = 1\n");
+    let ran = run(sandbox
+        .cmd()
+        .args(["doctor", "--host", &server.url(), "--cache", "file"])
+        .env("REGARDS_TOKEN_CONFIG", &bad));
+    assert_eq!(ran.code, 1);
+    assert!(
+        line(&ran, "config").contains("line 2: unknown field `hots`"),
+        "{}",
+        ran.stdout
+    );
+    assert!(
+        line(&ran, "server").starts_with("ok"),
+        "the other checks still run"
+    );
+}

@@ -1,0 +1,179 @@
+//! `exec` runs a command with the token in its environment: the command's
+//! own exit status and signals, no password in its environment, no token
+//! on any command line. And `get --format curl` for `curl -K-`.
+
+mod common;
+
+use std::os::unix::process::ExitStatusExt;
+
+use common::*;
+
+/// `exec` as the demo user with the file cache, then `command`.
+fn exec(sandbox: &Sandbox, server: &Server, command: &[&str]) -> std::process::Command {
+    let mut cmd = sandbox.std_cmd();
+    cmd.args([
+        "exec",
+        "--host",
+        &server.url(),
+        "-s",
+        "project1",
+        "-u",
+        DEMO_LOGIN,
+        "--",
+    ])
+    .args(command)
+    .env("REGARDS_PASSWORD", DEMO_PASSWORD);
+    cmd
+}
+
+#[test]
+fn the_command_gets_the_token_and_host_but_not_the_password() {
+    let server = Server::builder().start();
+    let sandbox = Sandbox::new();
+    let script =
+        r#"printf '%s\n' "$REGARDS_TOKEN" "$REGARDS_HOST" "${REGARDS_PASSWORD-no password}""#;
+    let out = exec(&sandbox, &server, &["sh", "-c", script])
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    let lines: Vec<&str> = stdout.lines().collect();
+    assert_eq!(claims(lines[0])["sub"], DEMO_LOGIN);
+    assert_eq!(lines[1], server.url());
+    assert_eq!(lines[2], "no password");
+    assert_eq!(server.token_requests(), 1);
+}
+
+#[test]
+fn the_token_is_on_no_command_line() {
+    let server = Server::builder().start();
+    let sandbox = Sandbox::new();
+    // The command prints its own argv as the kernel records it.
+    let script = r#"tr '\0' ' ' < /proc/$$/cmdline; echo; printf '%s' "$REGARDS_TOKEN""#;
+    let out = exec(&sandbox, &server, &["sh", "-c", script])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    let (cmdline, token) = stdout.split_once('\n').unwrap();
+    assert!(token.len() > 100, "the token reached the command");
+    assert!(cmdline.starts_with("sh -c "), "{cmdline}");
+    assert!(
+        !cmdline.contains(token),
+        "the token is not in /proc/PID/cmdline"
+    );
+}
+
+#[test]
+fn the_exit_status_is_the_commands() {
+    let server = Server::builder().start();
+    let sandbox = Sandbox::new();
+    for code in [0, 1, 7, 255] {
+        let out = exec(&sandbox, &server, &["sh", "-c", &format!("exit {code}")])
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(code));
+    }
+}
+
+#[test]
+fn a_signal_is_the_commands_too() {
+    let server = Server::builder().start();
+    let sandbox = Sandbox::new();
+    let out = exec(&sandbox, &server, &["sh", "-c", "kill -TERM $$"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.signal(),
+        Some(15),
+        "killed by SIGTERM, like the command"
+    );
+    // As a shell reports it: 128 + 15.
+    let line = format!(
+        "REGARDS_PASSWORD={DEMO_PASSWORD} '{}' exec --host {} -s project1 -u {DEMO_LOGIN} -- sh -c 'kill -TERM $$'; echo $?",
+        bin().display(),
+        server.url()
+    );
+    let shell = sandbox.shell(&line).output().unwrap();
+    assert_eq!(String::from_utf8_lossy(&shell.stdout), "143\n");
+}
+
+#[test]
+fn a_command_that_cannot_start_is_a_clear_error() {
+    let server = Server::builder().start();
+    let sandbox = Sandbox::new();
+    let out = exec(&sandbox, &server, &["no-such-command-here"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(127));
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        stderr.starts_with(
+            "regards-token: error: cannot run 'no-such-command-here': no such command"
+        ),
+        "{stderr}"
+    );
+    assert!(out.stdout.is_empty());
+
+    let not_executable = sandbox.file("script.sh", "#!/bin/sh\necho hi\n");
+    let out = exec(&sandbox, &server, &[not_executable.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(126));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("permission denied"));
+}
+
+#[test]
+fn no_token_no_command() {
+    let server = Server::builder().start();
+    let sandbox = Sandbox::new();
+    let marker = sandbox.path().join("ran");
+    let mut cmd = exec(&sandbox, &server, &["touch", marker.to_str().unwrap()]);
+    let out = cmd.env("REGARDS_PASSWORD", "wrong").output().unwrap();
+    assert_eq!(out.status.code(), Some(3));
+    assert!(!marker.exists(), "the command did not run");
+}
+
+#[test]
+fn exec_needs_a_command() {
+    let ran = run(Sandbox::new()
+        .cmd()
+        .args(["exec", "--host", "https://h.example"]));
+    ran.fails(2);
+}
+
+#[test]
+fn curl_format_keeps_the_token_off_curls_command_line() {
+    let server = Server::builder().start();
+    let sandbox = Sandbox::new();
+    let config = run(sandbox.get(&server).args(["--format", "curl"]))
+        .ok()
+        .to_string();
+    assert!(
+        config.starts_with("header = \"Authorization: Bearer ey"),
+        "{config}"
+    );
+    assert!(config.ends_with("\"\n"));
+    let out = std::process::Command::new("sh")
+        .args([
+            "-c",
+            "curl -sS -K- -o /dev/null -w '%{http_code}' \"$1/api/v1/rs-admin/users/myuser\"",
+            "sh",
+            &server.url(),
+        ])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .and_then(|mut child| {
+            use std::io::Write;
+            child.stdin.take().unwrap().write_all(config.as_bytes())?;
+            child.wait_with_output()
+        })
+        .expect("curl is needed for this test");
+    assert_eq!(String::from_utf8_lossy(&out.stdout), "200");
+}
