@@ -3,14 +3,25 @@
 //! The only way to read the value is `expose()`, so every place a secret
 //! leaves the program is greppable. `Debug` prints `[redacted]` and there is
 //! no `Display`: a secret that slips into a `{:?}` in a log line or an error
-//! message shows nothing.
+//! message shows nothing. Dropping it overwrites its memory (its whole
+//! allocation, spare capacity included), so a password read from a file or
+//! a prompt does not linger in the heap after the login. Copies made by the
+//! HTTP library to send it are outside its reach.
 
 use std::fmt;
 
-#[derive(Clone, PartialEq, Eq)]
-pub struct Secret<T>(T);
+use zeroize::Zeroize;
 
-impl<T> Secret<T> {
+#[derive(Clone, PartialEq, Eq)]
+pub struct Secret<T: Zeroize>(T);
+
+impl<T: Zeroize> Drop for Secret<T> {
+    fn drop(&mut self) {
+        self.0.zeroize();
+    }
+}
+
+impl<T: Zeroize> Secret<T> {
     pub fn new(value: T) -> Self {
         Secret(value)
     }
@@ -22,7 +33,7 @@ impl<T> Secret<T> {
     }
 }
 
-impl<T> fmt::Debug for Secret<T> {
+impl<T: Zeroize> fmt::Debug for Secret<T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("[redacted]")
     }
@@ -37,6 +48,24 @@ impl From<String> for Secret<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Records that it was wiped, since reading freed memory is not allowed.
+    struct Watched(std::rc::Rc<std::cell::Cell<bool>>);
+
+    impl Zeroize for Watched {
+        fn zeroize(&mut self) {
+            self.0.set(true);
+        }
+    }
+
+    #[test]
+    fn dropping_wipes_the_value() {
+        let wiped = std::rc::Rc::new(std::cell::Cell::new(false));
+        let secret = Secret::new(Watched(wiped.clone()));
+        assert!(!wiped.get());
+        drop(secret);
+        assert!(wiped.get());
+    }
 
     #[test]
     fn debug_never_shows_the_value() {

@@ -5,6 +5,7 @@ use std::io::{BufRead, IsTerminal};
 use std::path::{Path, PathBuf};
 
 use anyhow::Context;
+use zeroize::Zeroizing;
 
 use super::Server;
 use super::layers::var;
@@ -61,7 +62,8 @@ impl PasswordSource {
     /// Reads the password. Called once per command, only when a login is
     /// actually going to be sent.
     pub fn read(&self, server: &Server) -> anyhow::Result<Secret<String>> {
-        let password = match self {
+        // Wrapped at once, so that every early return below wipes it.
+        let password = Secret::new(match self {
             PasswordSource::Stdin => first_line(std::io::stdin().lock())
                 .context("cannot read the password from stdin")?,
             PasswordSource::File(path) => read_password_file(path)?,
@@ -75,8 +77,8 @@ impl PasswordSource {
                 })?
             }
             PasswordSource::Missing { why } => return Err(no_password_source(why).into()),
-        };
-        if password.is_empty() {
+        });
+        if password.expose().is_empty() {
             let from = match self {
                 PasswordSource::File(path) => format!("the password file {}", path.display()),
                 PasswordSource::Stdin => "stdin".into(),
@@ -84,7 +86,7 @@ impl PasswordSource {
             };
             return Err(Error::usage(format!("the password from {from} is empty")).into());
         }
-        Ok(Secret::new(password))
+        Ok(password)
     }
 }
 
@@ -96,7 +98,16 @@ fn read_password_file(path: &Path) -> anyhow::Result<String> {
         ))
     })?;
     warn_if_others_can_read(&file, path);
-    first_line(std::io::BufReader::new(file)).map_err(|err| {
+    // Read into a buffer that is wiped when dropped, rather than through a
+    // BufReader whose internal buffer would keep the file's bytes.
+    let mut bytes = Zeroizing::new(Vec::new());
+    std::io::Read::read_to_end(&mut &file, &mut bytes).map_err(|err| {
+        Error::usage(format!(
+            "cannot read the password file {}: {err}",
+            path.display()
+        ))
+    })?;
+    first_line(&bytes[..]).map_err(|err| {
         Error::usage(format!(
             "cannot read the password file {}: {err}",
             path.display()
