@@ -14,7 +14,8 @@
 
 use std::fs::{File, TryLockError};
 use std::path::{Path, PathBuf};
-use std::time::{Duration, Instant, SystemTime};
+use std::sync::mpsc;
+use std::time::{Duration, SystemTime};
 
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -42,41 +43,42 @@ pub fn acquire(dir: &Path, key: &CacheKey, timeout: Duration) -> anyhow::Result<
 
 pub fn acquire_file(path: &Path, timeout: Duration) -> anyhow::Result<Guard> {
     let file = fs::open_private(path)?;
-    let started = Instant::now();
-    let mut pause = Duration::from_millis(2);
-    let mut announced = false;
-    loop {
-        match file.try_lock() {
-            Ok(()) => return Ok(Guard { _file: file }),
-            Err(TryLockError::WouldBlock) => {}
-            Err(TryLockError::Error(err)) => {
-                return Err(
-                    anyhow::Error::new(err).context(format!("cannot lock {}", path.display()))
-                );
-            }
-        }
-        if !announced {
-            verbose!(
-                1,
-                "waiting for another regards-token run to finish ({})",
+    let cannot_lock = |err: std::io::Error| {
+        anyhow::Error::new(err).context(format!("cannot lock {}", path.display()))
+    };
+    match file.try_lock() {
+        Ok(()) => return Ok(Guard { _file: file }),
+        Err(TryLockError::WouldBlock) => {}
+        Err(TryLockError::Error(err)) => return Err(cannot_lock(err)),
+    }
+    verbose!(
+        1,
+        "waiting for another regards-token run to finish ({})",
+        path.display()
+    );
+    // A blocking lock wakes the moment the holder is done (polling would
+    // add up to its period to every waiter). It waits on a thread of its
+    // own so the wait can be bounded; a thread still waiting when we give
+    // up ends with the process, which is about to exit.
+    let waiter = file.try_clone().map_err(cannot_lock)?;
+    let (tx, rx) = mpsc::sync_channel(1);
+    std::thread::spawn(move || {
+        let _ = tx.send(waiter.lock());
+    });
+    match rx.recv_timeout(timeout) {
+        // The lock belongs to the open file both handles share.
+        Ok(Ok(())) => Ok(Guard { _file: file }),
+        Ok(Err(err)) => Err(cannot_lock(err)),
+        Err(_) => Err(Error::new(
+            Kind::Unavailable,
+            format!(
+                "gave up after {} waiting for another regards-token run holding {}",
+                humantime::format_duration(timeout),
                 path.display()
-            );
-            announced = true;
-        }
-        if started.elapsed() >= timeout {
-            return Err(Error::new(
-                Kind::Unavailable,
-                format!(
-                    "gave up after {} waiting for another regards-token run holding {}",
-                    humantime::format_duration(timeout),
-                    path.display()
-                ),
-            )
-            .with_hint("try again, or raise --lock-timeout")
-            .into());
-        }
-        std::thread::sleep(pause.min(timeout.saturating_sub(started.elapsed())));
-        pause = (pause * 2).min(Duration::from_millis(50));
+            ),
+        )
+        .with_hint("try again, or raise --lock-timeout")
+        .into()),
     }
 }
 

@@ -73,8 +73,14 @@ pub fn client(host: &Host, tls: &Tls, timeout: Duration) -> anyhow::Result<Clien
         // password included, off this machine (in clear for http://).
         builder = builder.no_proxy();
     }
-    if let Some(path) = tls.ca_cert {
-        builder = builder.tls_certs_merge(read_ca_bundle(path)?);
+    // A bad --ca-cert is reported even where it would not be used.
+    let extra_roots = tls.ca_cert.map(read_ca_bundle).transpose()?;
+    if !host.is_https() {
+        // No TLS will happen: skip loading and parsing the system's whole
+        // CA bundle, which is most of a plain-HTTP run's work.
+        builder = builder.tls_certs_only(std::iter::empty());
+    } else if let Some(roots) = extra_roots {
+        builder = builder.tls_certs_merge(roots);
     }
     if tls.insecure {
         builder = builder.danger_accept_invalid_certs(true);
