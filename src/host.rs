@@ -86,11 +86,10 @@ impl Host {
 /// The input with any `login:password@` replaced, for error messages: a
 /// password pasted into a URL must not be echoed back.
 fn without_userinfo(input: &str) -> String {
+    // The password itself may hold '/', '?' or '#', so the login part is
+    // everything up to the last '@' (masking an '@' in a path is harmless).
     let after_scheme = input.find("://").map_or(0, |i| i + 3);
-    let authority_end = input[after_scheme..]
-        .find(['/', '?', '#'])
-        .map_or(input.len(), |i| after_scheme + i);
-    match input[after_scheme..authority_end].rfind('@') {
+    match input[after_scheme..].rfind('@') {
         Some(at) => format!(
             "{}***@{}",
             &input[..after_scheme],
@@ -163,10 +162,10 @@ mod tests {
             assert!(!err.hint().unwrap_or("").contains("hunter2"));
         }
         assert_eq!(
-            without_userinfo("https://a:b@h.org/p@x"),
-            "https://***@h.org/p@x"
+            without_userinfo("https://a:S/e?c#r@h.org"),
+            "https://***@h.org"
         );
-        assert_eq!(without_userinfo("https://h.org/p@x"), "https://h.org/p@x");
+        assert_eq!(without_userinfo("https://h.org/p"), "https://h.org/p");
     }
 
     #[test]

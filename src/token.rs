@@ -64,7 +64,12 @@ pub struct Claims {
 /// Anything malformed gives `None`, never a panic.
 pub fn decode_claims(jwt: &str) -> Option<Claims> {
     let (_, payload) = split(jwt).ok()?;
-    serde_json::from_slice(&decode_part(payload).ok()?).ok()
+    // Claims are a JSON object (RFC 7519); serde would also read a struct
+    // written as an array.
+    match serde_json::from_slice(&decode_part(payload).ok()?).ok()? {
+        object @ serde_json::Value::Object(_) => serde_json::from_value(object).ok(),
+        _ => None,
+    }
 }
 
 /// A JWT's header and claims as JSON objects (for `inspect`), or what is

@@ -211,7 +211,7 @@ fn invalid_json_and_missing_fields() {
         ),
         (
             raw(r#"{"access_token":"abc","token_type":"bearer","expires_in":-5}"#),
-            "expires_in is not a positive whole number",
+            "expires_in is not a whole number of seconds",
         ),
         (
             raw(r#"{"access_token":"a b;rm -rf ~","token_type":"bearer","expires_in":60}"#),

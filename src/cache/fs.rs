@@ -40,7 +40,30 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
         .with_context(|| format!("cannot write {}", path.display()))?;
     file.persist(path)
         .with_context(|| format!("cannot replace {}", path.display()))?;
+    remove_stale_temporaries(dir);
     Ok(())
+}
+
+/// A run killed between writing its temporary file and renaming it leaves
+/// the file behind, private but holding a token. Writes are rare (a login
+/// each), so each one sweeps the folder for such leftovers. Young ones may
+/// belong to a run still writing, and are left alone.
+fn remove_stale_temporaries(dir: &Path) {
+    const STALE: std::time::Duration = std::time::Duration::from_secs(60);
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let is_temporary = entry.file_name().to_string_lossy().starts_with(".tmp-");
+        let age = entry
+            .metadata()
+            .and_then(|meta| meta.modified())
+            .ok()
+            .and_then(|modified| modified.elapsed().ok());
+        if is_temporary && age.is_some_and(|age| age > STALE) {
+            let _ = std::fs::remove_file(entry.path());
+        }
+    }
 }
 
 /// The file's bytes, `None` when it does not exist.
@@ -73,4 +96,29 @@ pub fn open_private(path: &Path) -> anyhow::Result<std::fs::File> {
     options
         .open(path)
         .with_context(|| format!("cannot open {}", path.display()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn writes_sweep_away_old_temporaries_only() {
+        let dir = tempfile::tempdir().unwrap();
+        let old = dir.path().join(".tmp-old");
+        let young = dir.path().join(".tmp-young");
+        std::fs::write(&old, "token").unwrap();
+        std::fs::write(&young, "token").unwrap();
+        let long_ago = std::time::SystemTime::now() - std::time::Duration::from_secs(3600);
+        std::fs::File::options()
+            .write(true)
+            .open(&old)
+            .unwrap()
+            .set_modified(long_ago)
+            .unwrap();
+        write_atomic(&dir.path().join("entry.json"), b"{}").unwrap();
+        assert!(!old.exists(), "a leftover of a killed run is removed");
+        assert!(young.exists(), "a run may still be writing this one");
+        assert_eq!(std::fs::read(dir.path().join("entry.json")).unwrap(), b"{}");
+    }
 }

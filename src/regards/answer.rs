@@ -218,15 +218,15 @@ fn granted(json: &Value) -> Result<Granted, String> {
         // header it goes into, and the shell line `--format env` prints.
         return Err("access_token contains characters a bearer token cannot have".into());
     }
-    match json.get("token_type").and_then(Value::as_str) {
-        Some(kind) if kind.eq_ignore_ascii_case("bearer") => {}
+    match json.get("token_type") {
+        Some(Value::String(kind)) if kind.eq_ignore_ascii_case("bearer") => {}
         Some(_) => return Err("token_type is not bearer".into()),
         None => return Err("it has no token_type".into()),
     }
     let expires_in = match json.get("expires_in") {
         Some(Value::Number(n)) => n
             .as_u64()
-            .ok_or("expires_in is not a positive whole number")?,
+            .ok_or("expires_in is not a whole number of seconds")?,
         Some(Value::String(s)) => s.trim().parse().map_err(|_| "expires_in is not a number")?,
         Some(_) => return Err("expires_in is not a number".into()),
         None => return Err("it has no expires_in".into()),

@@ -14,7 +14,7 @@ use reqwest::header::{ACCEPT, CONTENT_TYPE, LOCATION, RETRY_AFTER};
 use reqwest::{Certificate, Url};
 use serde::Serialize;
 
-use super::failure::{Failure, root_cause};
+use super::failure::{Failure, FailureKind, root_cause};
 use super::{Granted, Outcome, Unexpected, classify, outcome_error};
 use crate::cli::RequestStyle;
 use crate::error::Error;
@@ -169,10 +169,11 @@ impl Transport {
             request = request.header(CONTENT_TYPE, "application/json").body(body);
         }
         let started = Instant::now();
+        let deadline = started + server.timeout;
         let result = request
             .send()
             .map_err(Failure::from_reqwest)
-            .and_then(read_reply);
+            .and_then(|response| read_reply(response, deadline));
         let elapsed = started.elapsed().as_millis();
         match &result {
             Ok(reply) => verbose!(1, "answer {} in {elapsed} ms", describe(&reply.outcome)),
@@ -225,7 +226,7 @@ fn encode(text: &str) -> String {
     url::form_urlencoded::byte_serialize(text.as_bytes()).collect()
 }
 
-fn read_reply(response: Response) -> Result<Reply, Failure> {
+fn read_reply(mut response: Response, deadline: Instant) -> Result<Reply, Failure> {
     let status = response.status().as_u16();
     let header = |name| {
         response
@@ -260,20 +261,41 @@ fn read_reply(response: Response) -> Result<Reply, Failure> {
     {
         return Ok(too_large);
     }
-    let mut body = Vec::new();
-    response
-        .take(MAX_ANSWER_BYTES + 1)
-        .read_to_end(&mut body)
-        .map_err(|err| Failure::from_io(&err))?;
-    if body.len() as u64 > MAX_ANSWER_BYTES {
+    let Some(body) = read_body(&mut response, deadline)? else {
         return Ok(too_large);
-    }
+    };
     let outcome = classify(status, content_type.as_deref(), location.as_deref(), &body);
     Ok(Reply {
         outcome,
         received_at,
         retry_after,
     })
+}
+
+/// The body, or `None` when it outgrows `MAX_ANSWER_BYTES`. Each read is
+/// bounded by the client's timeout, but a server trickling a byte at a
+/// time would never trip it: the attempt's deadline is checked between
+/// reads, so an attempt lasts at most about twice `--timeout`.
+fn read_body(response: &mut Response, deadline: Instant) -> Result<Option<Vec<u8>>, Failure> {
+    let mut body = Vec::new();
+    let mut chunk = [0u8; 16 * 1024];
+    loop {
+        if Instant::now() >= deadline {
+            return Err(Failure {
+                kind: FailureKind::Timeout,
+                cause: "the answer did not arrive in time".into(),
+            });
+        }
+        match response.read(&mut chunk) {
+            Ok(0) => return Ok(Some(body)),
+            Ok(n) => body.extend_from_slice(&chunk[..n]),
+            Err(err) if err.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(err) => return Err(Failure::from_io(&err)),
+        }
+        if body.len() as u64 > MAX_ANSWER_BYTES {
+            return Ok(None);
+        }
+    }
 }
 
 /// A short, secret-free description of an answer for `-v` logs.
