@@ -5,6 +5,7 @@
 //! about retries; this file turns outcomes into what a person reads.
 
 mod answer;
+mod client;
 mod failure;
 mod probe;
 mod transport;
@@ -12,8 +13,9 @@ mod transport;
 use std::time::SystemTime;
 
 pub use answer::{Granted, Outcome, Unexpected, classify};
+pub use client::Tls;
 pub use probe::{Probe, probe};
-pub use transport::{Tls, Transport};
+pub use transport::Transport;
 
 use crate::error::{Error, Kind, sanitize};
 use crate::secret::Secret;

@@ -6,8 +6,8 @@ use std::time::{Duration, Instant, SystemTime};
 
 use reqwest::header::{CONTENT_TYPE, DATE};
 
+use super::client::{Tls, client};
 use super::failure::Failure;
-use super::transport::{Tls, client};
 use crate::error::Error;
 use crate::host::Host;
 

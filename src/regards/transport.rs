@@ -8,17 +8,15 @@
 use std::io::Read;
 use std::time::{Duration, Instant, SystemTime};
 
-use anyhow::Context;
+use reqwest::Url;
 use reqwest::blocking::{Client, Response};
 use reqwest::header::{ACCEPT, CONTENT_TYPE, LOCATION, RETRY_AFTER};
-use reqwest::{Certificate, Url};
 use serde::Serialize;
 
-use super::failure::{Failure, FailureKind, root_cause};
+use super::client::{Tls, USER_AGENT, client};
+use super::failure::{Failure, FailureKind};
 use super::{Granted, Outcome, Unexpected, classify, outcome_error};
 use crate::cli::RequestStyle;
-use crate::error::Error;
-use crate::host::Host;
 use crate::secret::Secret;
 use crate::settings::Server;
 use crate::verbose;
@@ -26,8 +24,6 @@ use crate::verbose;
 /// A token answer is a few kilobytes; anything this large is not one, and
 /// reading it all would let a hostile server fill the memory.
 pub const MAX_ANSWER_BYTES: u64 = 1024 * 1024;
-const USER_AGENT: &str = concat!("regards-token/", env!("CARGO_PKG_VERSION"));
-const MAX_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 const FIRST_BACKOFF: Duration = Duration::from_millis(500);
 const MAX_BACKOFF: Duration = Duration::from_secs(8);
 /// A Retry-After longer than this is not honoured: the command would look hung.
@@ -50,45 +46,6 @@ struct LoginBody<'a> {
     password: &'a str,
     scope: &'a str,
     grant_type: &'static str,
-}
-
-/// How to verify the server's certificate.
-pub struct Tls<'a> {
-    pub ca_cert: Option<&'a std::path::Path>,
-    pub insecure: bool,
-}
-
-/// The HTTP client every request to the gateway goes through.
-pub fn client(host: &Host, tls: &Tls, timeout: Duration) -> anyhow::Result<Client> {
-    let mut builder = Client::builder()
-        .user_agent(USER_AGENT)
-        // A 3xx means a wrong host; following it would turn the POST into
-        // a GET or send the password to another server.
-        .redirect(reqwest::redirect::Policy::none())
-        .referer(false)
-        .timeout(timeout)
-        .connect_timeout(timeout.min(MAX_CONNECT_TIMEOUT));
-    if host.is_loopback() {
-        // A proxy from the environment would carry a loopback request,
-        // password included, off this machine (in clear for http://).
-        builder = builder.no_proxy();
-    }
-    // A bad --ca-cert is reported even where it would not be used.
-    let extra_roots = tls.ca_cert.map(read_ca_bundle).transpose()?;
-    if !host.is_https() {
-        // No TLS will happen: skip loading and parsing the system's whole
-        // CA bundle, which is most of a plain-HTTP run's work.
-        builder = builder.tls_certs_only(std::iter::empty());
-    } else if let Some(roots) = extra_roots {
-        builder = builder.tls_certs_merge(roots);
-    }
-    if tls.insecure {
-        builder = builder.danger_accept_invalid_certs(true);
-    }
-    Ok(builder.build().map_err(|err| {
-        Error::usage(format!("cannot set up HTTPS: {}", root_cause(&err)))
-            .with_hint("check --ca-cert, and that the system's CA certificates are installed")
-    })?)
 }
 
 impl Transport {
@@ -320,16 +277,4 @@ fn backoff(attempt: u32) -> Duration {
         .min(MAX_BACKOFF);
     // Jitter keeps the CI jobs that failed together from retrying together.
     full / 2 + full.mul_f64(fastrand::f64() / 2.0)
-}
-
-fn read_ca_bundle(path: &std::path::Path) -> anyhow::Result<Vec<Certificate>> {
-    let pem = std::fs::read(path).map_err(|err| {
-        Error::usage(format!("cannot read the CA file {}: {err}", path.display()))
-    })?;
-    let certs = Certificate::from_pem_bundle(&pem)
-        .ok()
-        .filter(|certs| !certs.is_empty())
-        .ok_or_else(|| Error::usage(format!("{} holds no PEM certificate", path.display())))
-        .context("--ca-cert")?;
-    Ok(certs)
 }

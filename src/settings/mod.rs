@@ -8,17 +8,18 @@
 //! must not prompt for a password it does not need.
 
 mod layers;
+mod machine;
 mod password;
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::time::Duration;
 
 use clap::ValueEnum;
 
 pub use layers::{Layers, Origin, Sourced, config_path};
+pub use machine::{cache_paths, in_github_actions, keyring_options};
 pub use password::PasswordSource;
 
-use crate::cache::keyring::KeyringOptions;
 use crate::cli::{
     CacheArgs, CacheMode, Format, GetArgs, PasswordArgs, RequestStyle, ServerArgs, parse_duration,
     parse_duration_or_zero,
@@ -26,8 +27,6 @@ use crate::cli::{
 use crate::error::Error;
 use crate::host::Host;
 use crate::secret::Secret;
-use layers::var;
-use password::someone_at_a_terminal;
 
 pub const DEFAULT_CLIENT_ID: &str = "client";
 pub const DEFAULT_CLIENT_SECRET: &str = "secret";
@@ -292,66 +291,8 @@ impl CacheValues {
     }
 }
 
-/// The cache and lock folders of this user on this system.
-pub fn cache_paths() -> anyhow::Result<CachePaths> {
-    let cache_dir = user_cache_dir()
-        .ok_or_else(|| {
-            Error::usage(
-                "cannot tell where to keep the cache: neither XDG_CACHE_HOME nor HOME is set",
-            )
-            .with_hint("set XDG_CACHE_HOME, or use --cache none")
-        })?
-        .join("regards-token");
-    let lock_dir = var("XDG_RUNTIME_DIR")
-        .map(|dir| PathBuf::from(dir).join("regards-token"))
-        .unwrap_or_else(|| cache_dir.join("locks"));
-    Ok(CachePaths {
-        cache_dir,
-        lock_dir,
-    })
-}
-
-fn user_cache_dir() -> Option<PathBuf> {
-    if cfg!(windows) {
-        return var("LOCALAPPDATA").map(PathBuf::from);
-    }
-    if let Some(dir) = var("XDG_CACHE_HOME").filter(|d| Path::new(d).is_absolute()) {
-        return Some(PathBuf::from(dir));
-    }
-    let home = PathBuf::from(var("HOME")?);
-    Some(if cfg!(target_os = "macos") {
-        home.join("Library").join("Caches")
-    } else {
-        home.join(".cache")
-    })
-}
-
-/// How the keyring tiers may be probed from here.
-pub fn keyring_options() -> KeyringOptions {
-    KeyringOptions {
-        interactive: someone_at_a_terminal(),
-        skip: var(SKIP_STORES_VAR)
-            .map(|list| {
-                list.split(',')
-                    .map(|s| s.trim().to_string())
-                    .filter(|s| !s.is_empty())
-                    .collect()
-            })
-            .unwrap_or_default(),
-        // Where zbus itself looks when the address is not set.
-        session_bus: var("DBUS_SESSION_BUS_ADDRESS")
-            .or_else(|| var("XDG_RUNTIME_DIR").map(|dir| format!("unix:path={dir}/bus"))),
-        deadline: None,
-    }
-}
-
 fn missing(what: &str, flag: &str, env: &str, key: &str) -> Error {
     Error::usage(format!("no {what} given")).with_hint(format!(
         "pass {flag}, set {env}, or add {key} to the config file"
     ))
-}
-
-/// Whether this runs as a GitHub Actions step (the runner sets this).
-pub fn in_github_actions() -> bool {
-    var("GITHUB_ACTIONS").as_deref() == Some("true")
 }

@@ -1,0 +1,67 @@
+//! The HTTP client every request to the gateway goes through: no
+//! redirects, bounded waits, the system's trust store plus `--ca-cert`,
+//! and never a proxy for a host on this machine.
+
+use std::time::Duration;
+
+use anyhow::Context;
+use reqwest::Certificate;
+use reqwest::blocking::Client;
+
+use super::failure::root_cause;
+use crate::error::Error;
+use crate::host::Host;
+
+pub const USER_AGENT: &str = concat!("regards-token/", env!("CARGO_PKG_VERSION"));
+const MAX_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// How to verify the server's certificate.
+pub struct Tls<'a> {
+    pub ca_cert: Option<&'a std::path::Path>,
+    pub insecure: bool,
+}
+
+/// The HTTP client every request to the gateway goes through.
+pub fn client(host: &Host, tls: &Tls, timeout: Duration) -> anyhow::Result<Client> {
+    let mut builder = Client::builder()
+        .user_agent(USER_AGENT)
+        // A 3xx means a wrong host; following it would turn the POST into
+        // a GET or send the password to another server.
+        .redirect(reqwest::redirect::Policy::none())
+        .referer(false)
+        .timeout(timeout)
+        .connect_timeout(timeout.min(MAX_CONNECT_TIMEOUT));
+    if host.is_loopback() {
+        // A proxy from the environment would carry a loopback request,
+        // password included, off this machine (in clear for http://).
+        builder = builder.no_proxy();
+    }
+    // A bad --ca-cert is reported even where it would not be used.
+    let extra_roots = tls.ca_cert.map(read_ca_bundle).transpose()?;
+    if !host.is_https() {
+        // No TLS will happen: skip loading and parsing the system's whole
+        // CA bundle, which is most of a plain-HTTP run's work.
+        builder = builder.tls_certs_only(std::iter::empty());
+    } else if let Some(roots) = extra_roots {
+        builder = builder.tls_certs_merge(roots);
+    }
+    if tls.insecure {
+        builder = builder.danger_accept_invalid_certs(true);
+    }
+    Ok(builder.build().map_err(|err| {
+        Error::usage(format!("cannot set up HTTPS: {}", root_cause(&err)))
+            .with_hint("check --ca-cert, and that the system's CA certificates are installed")
+    })?)
+}
+
+fn read_ca_bundle(path: &std::path::Path) -> anyhow::Result<Vec<Certificate>> {
+    let pem = std::fs::read(path).map_err(|err| {
+        Error::usage(format!("cannot read the CA file {}: {err}", path.display()))
+    })?;
+    let certs = Certificate::from_pem_bundle(&pem)
+        .ok()
+        .filter(|certs| !certs.is_empty())
+        .ok_or_else(|| Error::usage(format!("{} holds no PEM certificate", path.display())))
+        .context("--ca-cert")?;
+    Ok(certs)
+}
