@@ -65,10 +65,7 @@ fn a_wrong_host_fails() {
             .contains("regards-token: error: some checks failed")
     );
 
-    let closed = {
-        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-        listener.local_addr().unwrap().port()
-    };
+    let closed = closed_port();
     let ran = doctor(
         &sandbox,
         &format!("http://127.0.0.1:{closed}"),

@@ -52,15 +52,7 @@ fn missing_settings_are_named_with_their_flag_and_variable() {
 #[test]
 fn no_password_source_without_a_terminal() {
     let server = Server::builder().start();
-    let ran = run(Sandbox::new().cmd().args([
-        "get",
-        "--host",
-        &server.url(),
-        "-s",
-        "project1",
-        "-u",
-        DEMO_LOGIN,
-    ]));
+    let ran = run(&mut Sandbox::new().login(&server));
     assert_eq!(
         ran.fails(2),
         "regards-token: error: no password given and no terminal to ask for one"
@@ -341,16 +333,7 @@ fn a_forbidden_answer_is_a_refusal() {
 fn a_regards_1_refusal_is_a_refusal() {
     let server = Server::builder().legacy_v1(true).start();
     let ran = run(Sandbox::new()
-        .cmd()
-        .args([
-            "get",
-            "--host",
-            &server.url(),
-            "-s",
-            "project1",
-            "-u",
-            DEMO_LOGIN,
-        ])
+        .login(&server)
         .args(["--request-style", "query", "--password-stdin"])
         .write_stdin("wrong\n"));
     assert!(ran.fails(3).contains("(invalid_grant)"));

@@ -114,16 +114,7 @@ fn password_from_a_file_is_its_first_line_and_beats_the_environment() {
     let file = sandbox.file("pw", &format!("{DEMO_PASSWORD}\nnot this\n"));
     set_mode(&file, 0o600);
     let ran = run(sandbox
-        .cmd()
-        .args([
-            "get",
-            "--host",
-            &server.url(),
-            "-s",
-            "project1",
-            "-u",
-            DEMO_LOGIN,
-        ])
+        .login(&server)
         .arg("--password-file")
         .arg(&file)
         .env("REGARDS_PASSWORD", "wrong-password"));
@@ -142,19 +133,7 @@ fn a_password_file_others_can_read_is_used_with_a_warning() {
     let sandbox = Sandbox::new();
     let file = sandbox.file("pw", DEMO_PASSWORD);
     set_mode(&file, 0o644);
-    let ran = run(sandbox
-        .cmd()
-        .args([
-            "get",
-            "--host",
-            &server.url(),
-            "-s",
-            "project1",
-            "-u",
-            DEMO_LOGIN,
-        ])
-        .arg("--password-file")
-        .arg(&file));
+    let ran = run(sandbox.login(&server).arg("--password-file").arg(&file));
     ran.ok();
     assert!(
         ran.stderr
@@ -365,10 +344,7 @@ fn bad_cache_variables_are_usage_errors() {
 fn a_proxy_never_carries_a_loopback_login() {
     // Were the proxy used, the password would reach it in clear; it is a
     // closed port here, so using it would fail the run.
-    let closed = {
-        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-        format!("http://127.0.0.1:{}", listener.local_addr().unwrap().port())
-    };
+    let closed = format!("http://127.0.0.1:{}", closed_port());
     let server = Server::builder().start();
     let sandbox = Sandbox::new();
     let mut cmd = sandbox.get(&server);

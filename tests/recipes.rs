@@ -132,10 +132,7 @@ fn the_exit_code_script_tells_refusals_from_outages() {
     let out = run_with("wrong", &server.url());
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains("login refused: fix the credentials"));
-    let closed = {
-        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-        format!("http://127.0.0.1:{}", listener.local_addr().unwrap().port())
-    };
+    let closed = format!("http://127.0.0.1:{}", closed_port());
     let out = run_with(DEMO_PASSWORD, &closed);
     assert_eq!(out.status.code(), Some(75));
 }

@@ -116,10 +116,7 @@ fn the_client_secret_is_hidden_from_help() {
 
 #[test]
 fn connection_failures_leak_nothing() {
-    let port = {
-        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-        listener.local_addr().unwrap().port()
-    };
+    let port = closed_port();
     let ran = run(Sandbox::new()
         .cmd()
         .args([

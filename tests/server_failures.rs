@@ -88,10 +88,7 @@ fn maintenance_is_not_retried() {
 
 #[test]
 fn a_refused_connection_is_retried_then_reported() {
-    let port = {
-        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-        listener.local_addr().unwrap().port()
-    };
+    let port = closed_port();
     let ran = run(Sandbox::new()
         .cmd()
         .args([

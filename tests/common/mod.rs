@@ -110,6 +110,12 @@ pub fn bin() -> PathBuf {
     assert_cmd::cargo::cargo_bin("regards-token")
 }
 
+/// A port on 127.0.0.1 where nothing listens (it was free a moment ago).
+pub fn closed_port() -> u16 {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind a free port");
+    listener.local_addr().expect("its address").port()
+}
+
 /// What one run printed, with the checks every test makes.
 pub struct Ran {
     pub code: i32,
