@@ -49,6 +49,17 @@ impl Token {
     }
 }
 
+/// RFC 6750's b64token: what may follow `Bearer ` in a header. Every token
+/// the tool prints passes this, from the server or from the cache, so the
+/// `env` and `curl` lines it prints are safe to evaluate.
+pub fn is_b64token(token: &str) -> bool {
+    let body = token.trim_end_matches('=');
+    !body.is_empty()
+        && body
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"-._~+/".contains(&b))
+}
+
 /// The claims REGARDS puts in its tokens. All optional: a token from another
 /// issuer, or no JWT at all, is still a token; it just tells us less.
 #[derive(Clone, Debug, Default, Deserialize, PartialEq, Eq)]

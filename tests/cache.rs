@@ -524,3 +524,27 @@ fn no_cache_needs_no_home() {
         .env_remove("XDG_CACHE_HOME"));
     assert!(ran.fails(2).contains("cannot tell where to keep the cache"));
 }
+
+#[test]
+fn a_tampered_entry_cannot_inject_shell_syntax() {
+    // An entry written by someone else with a "token" that is shell code:
+    // it is refused as corrupt, never printed into an `export` line.
+    let server = Server::builder().start();
+    let sandbox = Sandbox::new();
+    run(&mut get(&sandbox, &server)).ok();
+    let file = &token_files(&sandbox)[0];
+    let entry = std::fs::read_to_string(file).unwrap();
+    let doc: serde_json::Value = serde_json::from_str(&entry).unwrap();
+    let real = doc["token"].as_str().unwrap().to_string();
+    std::fs::write(file, entry.replace(&real, "x;echo${IFS}INJECTED;#")).unwrap();
+    let ran = run(get(&sandbox, &server).args(["--format", "env", "-v"]));
+    let line = ran.ok().to_string();
+    assert!(!line.contains("INJECTED"), "{line}");
+    assert!(
+        ran.stderr
+            .contains("ignoring the cached entry (file): the cached token has characters"),
+        "{}",
+        ran.stderr
+    );
+    assert_eq!(server.token_requests(), 2, "a fresh token replaced it");
+}

@@ -58,8 +58,9 @@ pub fn decode(bytes: &[u8]) -> Result<Token, String> {
             entry.version
         ));
     }
-    if entry.token.is_empty() || !entry.token.bytes().all(|b| b.is_ascii_graphic()) {
-        return Err("the cached token is empty or not printable".into());
+    if !crate::token::is_b64token(&entry.token) {
+        // A tampered entry must not smuggle shell syntax into `--format env`.
+        return Err("the cached token has characters a bearer token cannot have".into());
     }
     if entry.expires_at < entry.received_at {
         return Err("the cached token expires before it was received".into());

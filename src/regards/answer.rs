@@ -6,6 +6,9 @@
 
 use serde_json::Value;
 
+use crate::secret::Secret;
+use crate::token::is_b64token;
+
 /// What one answer from the token endpoint means.
 #[derive(Debug, PartialEq, Eq)]
 pub enum Outcome {
@@ -45,7 +48,7 @@ pub enum Outcome {
 
 #[derive(Debug, PartialEq, Eq)]
 pub struct Granted {
-    pub access_token: String,
+    pub access_token: Secret<String>,
     pub expires_in: u64,
     pub role: Option<String>,
     pub tenant: Option<String>,
@@ -233,21 +236,12 @@ fn granted(json: &Value) -> Result<Granted, String> {
     };
     let text = |key: &str| json.get(key).and_then(Value::as_str).map(str::to_string);
     Ok(Granted {
-        access_token,
+        access_token: Secret::new(access_token),
         expires_in,
         role: text("role"),
         tenant: text("tenant"),
         email: text("email"),
     })
-}
-
-/// RFC 6750's b64token: what may follow `Bearer ` in a header.
-fn is_b64token(token: &str) -> bool {
-    let body = token.trim_end_matches('=');
-    !body.is_empty()
-        && body
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b"-._~+/".contains(&b))
 }
 
 fn looks_like_html(content_type: Option<&str>, body: &[u8]) -> bool {

@@ -26,7 +26,7 @@ fn a_token_answer() {
     assert_eq!(
         outcome,
         Outcome::Granted(Granted {
-            access_token: "a.b.c".into(),
+            access_token: Secret::new("a.b.c".into()),
             expires_in: 7199,
             role: Some("ADMIN".into()),
             tenant: Some("p1".into()),

@@ -30,7 +30,11 @@ pub fn login(server: &Server, password: &Secret<String>) -> anyhow::Result<Token
 }
 
 fn token_from(granted: Granted, received_at: SystemTime) -> Token {
-    let mut token = Token::new(granted.access_token, granted.expires_in, received_at);
+    let mut token = Token::new(
+        granted.access_token.expose().clone(),
+        granted.expires_in,
+        received_at,
+    );
     // The answer's own fields are authoritative; the JWT claims fill gaps.
     token.role = granted.role.or(token.role);
     token.tenant = granted.tenant.or(token.tenant);
