@@ -64,14 +64,15 @@ pub fn obtain(settings: &Settings) -> anyhow::Result<(Token, Source)> {
     }
 
     let password = settings.password.read(&settings.server)?;
-    if let Some(refusal) = lock::recent_refusal(lock_dir, &key, &password) {
+    let sent = [&settings.server.client_secret, &password];
+    if let Some(refusal) = lock::recent_refusal(lock_dir, &key, &sent) {
         return Err(refusal.into());
     }
     let token = match login(settings, &password) {
         Ok(token) => token,
         Err(err) => {
             if let Some(refusal) = refused(&err) {
-                lock::record_refusal(lock_dir, &key, &password, refusal);
+                lock::record_refusal(lock_dir, &key, &sent, refusal);
             }
             return Err(err);
         }

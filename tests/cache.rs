@@ -548,3 +548,14 @@ fn a_tampered_entry_cannot_inject_shell_syntax() {
     );
     assert_eq!(server.token_requests(), 2, "a fresh token replaced it");
 }
+
+#[test]
+fn a_rejected_client_secret_does_not_hold_back_the_right_one() {
+    let server = Server::builder().start();
+    let sandbox = Sandbox::new();
+    let ran = run(get(&sandbox, &server).args(["--client-secret", "wrong"]));
+    assert!(ran.fails(3).contains("(HTTP 401)"));
+    // Same password, right client secret: sent, and granted.
+    run(&mut get(&sandbox, &server)).ok();
+    assert_eq!(server.token_requests(), 2);
+}

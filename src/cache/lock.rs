@@ -95,11 +95,17 @@ fn refusal_path(dir: &Path, key: &CacheKey) -> PathBuf {
     dir.join(format!("{}.refused", key.digest()))
 }
 
-fn hash(salt: &str, password: &Secret<String>) -> String {
+/// A salted digest of what was sent (client secret and password): a
+/// wrong client secret is refused too, and must not hold back a run that
+/// has the right one.
+fn hash(salt: &str, sent: &[&Secret<String>]) -> String {
     let mut hasher = Sha256::new();
     hasher.update(salt.as_bytes());
-    hasher.update([0]);
-    hasher.update(password.expose().as_bytes());
+    for part in sent {
+        // Length-prefixed, so no two different sequences hash alike.
+        hasher.update((part.expose().len() as u64).to_le_bytes());
+        hasher.update(part.expose().as_bytes());
+    }
     hasher
         .finalize()
         .iter()
@@ -108,13 +114,13 @@ fn hash(salt: &str, password: &Secret<String>) -> String {
 }
 
 /// Remembers that `password` was refused with `refusal`.
-pub fn record_refusal(dir: &Path, key: &CacheKey, password: &Secret<String>, refusal: &Error) {
+pub fn record_refusal(dir: &Path, key: &CacheKey, sent: &[&Secret<String>], refusal: &Error) {
     let salt: String = (0..16)
         .map(|_| format!("{:02x}", fastrand::u8(..)))
         .collect();
     let marker = Refusal {
         at: unix(SystemTime::now()),
-        hash: hash(&salt, password),
+        hash: hash(&salt, sent),
         salt,
         message: refusal.to_string(),
         hint: refusal.hint().map(str::to_string),
@@ -128,13 +134,13 @@ pub fn record_refusal(dir: &Path, key: &CacheKey, password: &Secret<String>, ref
 
 /// The refusal a parallel run met in the last minute with this same
 /// password, if any.
-pub fn recent_refusal(dir: &Path, key: &CacheKey, password: &Secret<String>) -> Option<Error> {
+pub fn recent_refusal(dir: &Path, key: &CacheKey, sent: &[&Secret<String>]) -> Option<Error> {
     let bytes = fs::read_optional(&refusal_path(dir, key)).ok()??;
     let marker: Refusal = serde_json::from_slice(&bytes).ok()?;
     let age = SystemTime::now()
         .duration_since(from_unix(marker.at)?)
         .ok()?;
-    if age > REFUSAL_MEMORY || hash(&marker.salt, password) != marker.hash {
+    if age > REFUSAL_MEMORY || hash(&marker.salt, sent) != marker.hash {
         return None;
     }
     let error = Error::new(
@@ -172,9 +178,10 @@ mod tests {
     fn a_refusal_is_replayed_for_the_same_password_only() {
         let dir = tempfile::tempdir().unwrap();
         let wrong = Secret::new("wrong-password".to_string());
+        let client = Secret::new("secret".to_string());
         let refusal =
             Error::new(Kind::Refused, "login refused (ACCOUNT_UNKNOWN)").with_hint("check");
-        record_refusal(dir.path(), &key(), &wrong, &refusal);
+        record_refusal(dir.path(), &key(), &[&client, &wrong], &refusal);
 
         let marker = std::fs::read_to_string(refusal_path(dir.path(), &key())).unwrap();
         assert!(
@@ -182,7 +189,7 @@ mod tests {
             "the marker never holds the password"
         );
 
-        let replay = recent_refusal(dir.path(), &key(), &wrong).expect("replayed");
+        let replay = recent_refusal(dir.path(), &key(), &[&client, &wrong]).expect("replayed");
         assert_eq!(replay.kind, Kind::Refused);
         assert!(
             replay
@@ -191,10 +198,12 @@ mod tests {
         );
         assert_eq!(replay.hint(), Some("check"));
         let other = Secret::new("another".to_string());
-        assert!(recent_refusal(dir.path(), &key(), &other).is_none());
+        assert!(recent_refusal(dir.path(), &key(), &[&client, &other]).is_none());
+        let other_client = Secret::new("right-secret".to_string());
+        assert!(recent_refusal(dir.path(), &key(), &[&other_client, &wrong]).is_none());
 
         clear_refusal(dir.path(), &key());
-        assert!(recent_refusal(dir.path(), &key(), &wrong).is_none());
+        assert!(recent_refusal(dir.path(), &key(), &[&client, &wrong]).is_none());
     }
 
     #[test]
