@@ -177,3 +177,22 @@ fn curl_format_keeps_the_token_off_curls_command_line() {
         .expect("curl is needed for this test");
     assert_eq!(String::from_utf8_lossy(&out.stdout), "200");
 }
+
+#[test]
+fn password_stdin_leaves_the_rest_of_stdin_to_the_command() {
+    let server = Server::builder().start();
+    let sandbox = Sandbox::new();
+    let mut cmd = sandbox.cmd();
+    cmd.args([
+        "exec",
+        "--host",
+        &server.url(),
+        "-s",
+        "project1",
+        "-u",
+        DEMO_LOGIN,
+    ])
+    .args(["--password-stdin", "--", "cat"])
+    .write_stdin(format!("{DEMO_PASSWORD}\nline two\nline three\n"));
+    assert_eq!(run(&mut cmd).ok(), "line two\nline three\n");
+}

@@ -64,8 +64,9 @@ impl PasswordSource {
     pub fn read(&self, server: &Server) -> anyhow::Result<Secret<String>> {
         // Wrapped at once, so that every early return below wipes it.
         let password = Secret::new(match self {
-            PasswordSource::Stdin => first_line(std::io::stdin().lock())
-                .context("cannot read the password from stdin")?,
+            PasswordSource::Stdin => {
+                read_stdin_line().context("cannot read the password from stdin")?
+            }
             PasswordSource::File(path) => read_password_file(path)?,
             PasswordSource::Env(password) => return Ok(password.clone()),
             PasswordSource::Prompt => {
@@ -132,6 +133,33 @@ fn warn_if_others_can_read(file: &std::fs::File, path: &Path) {
 
 #[cfg(not(unix))]
 fn warn_if_others_can_read(_file: &std::fs::File, _path: &Path) {}
+
+/// The first line of stdin, read a byte at a time straight from the file
+/// descriptor: a buffered reader would also take what follows, which
+/// belongs to the command `exec` runs next.
+#[cfg(unix)]
+fn read_stdin_line() -> std::io::Result<String> {
+    use std::io::Read;
+    use std::os::fd::AsFd;
+    let mut stdin = std::fs::File::from(std::io::stdin().as_fd().try_clone_to_owned()?);
+    let mut line = Zeroizing::new(Vec::new());
+    let mut byte = [0u8; 1];
+    loop {
+        match stdin.read(&mut byte) {
+            Ok(0) => break,
+            Ok(_) if byte[0] == b'\n' => break,
+            Ok(_) => line.push(byte[0]),
+            Err(err) if err.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(err) => return Err(err),
+        }
+    }
+    first_line(&line[..])
+}
+
+#[cfg(not(unix))]
+fn read_stdin_line() -> std::io::Result<String> {
+    first_line(std::io::stdin().lock())
+}
 
 /// The first line, without its line ending. A file written by an editor
 /// ends with a newline that is not part of the password.
