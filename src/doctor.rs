@@ -148,12 +148,17 @@ fn server(report: &mut Report, args: crate::cli::ServerArgs, layers: &Layers) {
         Ok(host) => host,
         Err(err) => return report.add(Level::Fail, "server", err.to_string()),
     };
-    let ca_cert = values
+    let roots = match values
         .ca_cert
         .as_ref()
-        .map(|c| std::path::PathBuf::from(&c.value));
+        .map(|c| regards::read_ca_bundle(c.value.as_ref()))
+    {
+        Some(Ok(roots)) => Some(roots),
+        Some(Err(err)) => return report.add(Level::Fail, "tls", format!("{err:#}")),
+        None => None,
+    };
     let tls = Tls {
-        ca_cert: ca_cert.as_deref(),
+        extra_roots: roots.as_deref(),
         insecure: values.insecure,
     };
     let probe = match regards::probe(&host, &tls, values.timeout.value) {

@@ -58,3 +58,22 @@ fn plain_http_to_a_tls_port_breaks_the_connection() {
     let line = ran.fails(4);
     assert!(line.contains("broke before a complete answer"), "{line}");
 }
+
+#[test]
+fn a_bad_ca_cert_is_reported_before_anything_else() {
+    let server = Server::builder().start();
+    let sandbox = Sandbox::new();
+    // Cached token, no password source: neither hides the bad file.
+    run(sandbox.get(&server).args(["--cache", "file"])).ok();
+    let ran =
+        run(sandbox
+            .login(&server)
+            .args(["--cache", "file", "--ca-cert", "/nonexistent/ca.pem"]));
+    assert!(
+        ran.fails(2)
+            .contains("cannot read the CA file /nonexistent/ca.pem"),
+        "{}",
+        ran.stderr
+    );
+    assert_eq!(server.token_requests(), 1);
+}

@@ -17,7 +17,8 @@ const MAX_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// How to verify the server's certificate.
 pub struct Tls<'a> {
-    pub ca_cert: Option<&'a std::path::Path>,
+    /// From `--ca-cert`, already read (see `read_ca_bundle`).
+    pub extra_roots: Option<&'a [Certificate]>,
     pub insecure: bool,
 }
 
@@ -36,14 +37,12 @@ pub fn client(host: &Host, tls: &Tls, timeout: Duration) -> anyhow::Result<Clien
         // password included, off this machine (in clear for http://).
         builder = builder.no_proxy();
     }
-    // A bad --ca-cert is reported even where it would not be used.
-    let extra_roots = tls.ca_cert.map(read_ca_bundle).transpose()?;
     if !host.is_https() {
         // No TLS will happen: skip loading and parsing the system's whole
         // CA bundle, which is most of a plain-HTTP run's work.
         builder = builder.tls_certs_only(std::iter::empty());
-    } else if let Some(roots) = extra_roots {
-        builder = builder.tls_certs_merge(roots);
+    } else if let Some(roots) = tls.extra_roots {
+        builder = builder.tls_certs_merge(roots.iter().cloned());
     }
     if tls.insecure {
         builder = builder.danger_accept_invalid_certs(true);
@@ -54,7 +53,10 @@ pub fn client(host: &Host, tls: &Tls, timeout: Duration) -> anyhow::Result<Clien
     })?)
 }
 
-fn read_ca_bundle(path: &std::path::Path) -> anyhow::Result<Vec<Certificate>> {
+/// Reads a `--ca-cert` bundle. Settings call it before anything else
+/// happens, so a bad file is reported before a password is asked for, and
+/// even when a cached token makes the network unnecessary.
+pub fn read_ca_bundle(path: &std::path::Path) -> anyhow::Result<Vec<Certificate>> {
     let pem = std::fs::read(path).map_err(|err| {
         Error::usage(format!("cannot read the CA file {}: {err}", path.display()))
     })?;

@@ -13,7 +13,7 @@ mod transport;
 use std::time::SystemTime;
 
 pub use answer::{Granted, Outcome, Unexpected, classify};
-pub use client::Tls;
+pub use client::{Tls, read_ca_bundle};
 pub use probe::{Probe, probe};
 pub use transport::Transport;
 

@@ -51,7 +51,7 @@ struct LoginBody<'a> {
 impl Transport {
     pub fn new(server: &Server) -> anyhow::Result<Transport> {
         let tls = Tls {
-            ca_cert: server.ca_cert.as_deref(),
+            extra_roots: server.ca_roots.as_deref(),
             insecure: server.insecure,
         };
         Ok(Transport {

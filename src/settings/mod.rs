@@ -75,7 +75,8 @@ pub struct Server {
     pub client_id: String,
     pub client_secret: Secret<String>,
     pub request_style: RequestStyle,
-    pub ca_cert: Option<PathBuf>,
+    /// The `--ca-cert` bundle, read and parsed.
+    pub ca_roots: Option<Vec<reqwest::Certificate>>,
     pub insecure: bool,
     pub timeout: Duration,
     pub retries: u32,
@@ -236,7 +237,10 @@ impl ServerValues {
             client_id,
             client_secret: self.client_secret.value,
             request_style: self.request_style.value,
-            ca_cert: self.ca_cert.map(|c| PathBuf::from(c.value)),
+            ca_roots: self
+                .ca_cert
+                .map(|c| crate::regards::read_ca_bundle(&PathBuf::from(c.value)))
+                .transpose()?,
             insecure: self.insecure,
             timeout: self.timeout.value,
             retries: self.retries,
