@@ -9,7 +9,7 @@ use crate::cli::{CacheMode, DoctorArgs};
 use crate::error::Error;
 use crate::host::Host;
 use crate::output;
-use crate::regards::{self, Tls};
+use crate::regards::{self, ProbeFailure, Tls};
 use crate::settings::{self, CacheValues, Layers, ServerValues};
 
 /// REGARDS allows no clock skew; beyond this, tokens may look expired (or
@@ -163,14 +163,9 @@ fn server(report: &mut Report, args: crate::cli::ServerArgs, layers: &Layers) {
     };
     let probe = match regards::probe(&host, &tls, values.timeout.value) {
         Ok(probe) => probe,
-        Err(err) => {
-            let tls_failed = format!("{err:#}").contains("TLS handshake");
-            report.add(
-                Level::Fail,
-                if tls_failed { "tls" } else { "server" },
-                format!("{err:#}"),
-            );
-            return;
+        Err(ProbeFailure::Tls(err)) => return report.add(Level::Fail, "tls", err.to_string()),
+        Err(ProbeFailure::Other(err)) => {
+            return report.add(Level::Fail, "server", format!("{err:#}"));
         }
     };
     let took = probe.elapsed.as_millis();
@@ -210,10 +205,15 @@ fn server(report: &mut Report, args: crate::cli::ServerArgs, layers: &Layers) {
             "--insecure: the certificate is not verified",
         ),
         (false, _, true) => report.add(Level::Ok, "tls", "plain http, on this machine only"),
-        (false, _, false) => report.add(
+        (false, _, false) if values.allow_http => report.add(
             Level::Warn,
             "tls",
-            "plain http: the password would travel unencrypted",
+            "plain http (--allow-http): the password travels unencrypted",
+        ),
+        (false, _, false) => report.add(
+            Level::Fail,
+            "tls",
+            "plain http to another machine: get refuses it without --allow-http",
         ),
     }
     match probe.date {

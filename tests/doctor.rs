@@ -160,3 +160,21 @@ fn a_bad_config_fails_its_check() {
         "the other checks still run"
     );
 }
+
+#[test]
+fn plain_http_off_this_machine_fails_unless_allowed() {
+    // An IPv4-mapped address reaches the test server but is not a loopback
+    // spelling, as in tests/errors.rs.
+    let server = Server::builder().start();
+    let sandbox = Sandbox::new();
+    let host = format!("http://[::ffff:127.0.0.1]:{}", server.port());
+    let ran = doctor(&sandbox, &host, &["--cache", "file"]);
+    assert_eq!(ran.code, 1);
+    assert_eq!(
+        line(&ran, "tls"),
+        "fail tls     plain http to another machine: get refuses it without --allow-http"
+    );
+    let ran = doctor(&sandbox, &host, &["--cache", "file", "--allow-http"]);
+    assert_eq!(ran.code, 0, "{}", ran.stdout);
+    assert!(line(&ran, "tls").starts_with("warn tls     plain http (--allow-http)"));
+}

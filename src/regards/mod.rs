@@ -14,7 +14,7 @@ use std::time::SystemTime;
 
 pub use answer::{Granted, Outcome, Unexpected, classify};
 pub use client::{Tls, read_ca_bundle};
-pub use probe::{Probe, probe};
+pub use probe::{Probe, ProbeFailure, probe};
 pub use transport::Transport;
 
 use crate::error::{Error, Kind, sanitize};

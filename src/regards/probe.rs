@@ -7,7 +7,7 @@ use std::time::{Duration, Instant, SystemTime};
 use reqwest::header::{CONTENT_TYPE, DATE};
 
 use super::client::{Tls, client};
-use super::failure::Failure;
+use super::failure::{Failure, FailureKind};
 use crate::error::Error;
 use crate::host::Host;
 
@@ -21,17 +21,32 @@ pub struct Probe {
     pub elapsed: Duration,
 }
 
+/// Why the probe got no answer: a TLS failure is a check of its own.
+pub enum ProbeFailure {
+    Tls(Error),
+    Other(anyhow::Error),
+}
+
 /// A GET without scope or credentials: the gateway's security filter
 /// answers it (401 on REGARDS) before any account is looked at.
-pub fn probe(host: &Host, tls: &Tls, timeout: Duration) -> anyhow::Result<Probe> {
-    let client = client(host, tls, timeout)?;
+pub fn probe(host: &Host, tls: &Tls, timeout: Duration) -> Result<Probe, ProbeFailure> {
+    let client = client(host, tls, timeout).map_err(ProbeFailure::Other)?;
     let started = Instant::now();
     let before = SystemTime::now();
     let response = client
         .get(host.token_url())
         .header("accept", "application/json")
         .send()
-        .map_err(|err| -> Error { Failure::from_reqwest(err).into_error(host, timeout) })?;
+        .map_err(|err| {
+            let failure = Failure::from_reqwest(err);
+            let tls = failure.kind == FailureKind::Tls;
+            let error = failure.into_error(host, timeout);
+            if tls {
+                ProbeFailure::Tls(error)
+            } else {
+                ProbeFailure::Other(error.into())
+            }
+        })?;
     let elapsed = started.elapsed();
     let header = |name| response.headers().get(name).and_then(|v| v.to_str().ok());
     let html = header(CONTENT_TYPE).is_some_and(|ct| ct.to_ascii_lowercase().contains("html"));
