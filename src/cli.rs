@@ -6,6 +6,7 @@
 use std::path::PathBuf;
 use std::time::Duration;
 
+use clap::builder::NonEmptyStringValueParser;
 use clap::{ArgAction, Args, Parser, Subcommand, ValueEnum};
 
 /// Get an access token from a REGARDS server.
@@ -27,7 +28,7 @@ pub struct Cli {
     pub verbose: u8,
 
     /// Use this profile of the config file [env: REGARDS_PROFILE]
-    #[arg(long, global = true, value_name = "NAME", display_order = 99)]
+    #[arg(long, global = true, value_name = "NAME", display_order = 99, value_parser = NonEmptyStringValueParser::new())]
     pub profile: Option<String>,
 
     #[command(subcommand)]
@@ -148,25 +149,25 @@ pub struct GetArgs {
 pub struct ServerArgs {
     /// The gateway's base URL, e.g. https://regards.example.org
     /// [env: REGARDS_HOST, then REGARDS_BASE_URL]
-    #[arg(long, value_name = "URL")]
+    #[arg(long, value_name = "URL", value_parser = NonEmptyStringValueParser::new())]
     pub host: Option<String>,
 
     /// The project (tenant) to log in to [env: REGARDS_SCOPE, then
     /// REGARDS_TENANT]
-    #[arg(short, long, value_name = "PROJECT")]
+    #[arg(short, long, value_name = "PROJECT", value_parser = NonEmptyStringValueParser::new())]
     pub scope: Option<String>,
 
     /// The login, usually an e-mail address [env: REGARDS_USERNAME]
-    #[arg(short, long, value_name = "LOGIN")]
+    #[arg(short, long, value_name = "LOGIN", value_parser = NonEmptyStringValueParser::new())]
     pub username: Option<String>,
 
     /// OAuth2 client id [env: REGARDS_CLIENT_ID] [default: client]
-    #[arg(long, value_name = "ID")]
+    #[arg(long, value_name = "ID", value_parser = NonEmptyStringValueParser::new())]
     pub client_id: Option<String>,
 
     /// OAuth2 client secret [env: REGARDS_CLIENT_SECRET] [default: secret].
     /// Prefer the variable: a flag's value is visible to every user in `ps`
-    #[arg(long, value_name = "SECRET")]
+    #[arg(long, value_name = "SECRET", value_parser = NonEmptyStringValueParser::new())]
     pub client_secret: Option<String>,
 
     /// How to send the credentials: a JSON body (REGARDS 2.x) or the query
@@ -271,15 +272,15 @@ pub enum ListFormat {
 #[derive(Debug, Args)]
 pub struct LogoutArgs {
     /// Remove the tokens of this gateway [env: REGARDS_HOST]
-    #[arg(long, value_name = "URL")]
+    #[arg(long, value_name = "URL", value_parser = NonEmptyStringValueParser::new())]
     pub host: Option<String>,
 
     /// Remove the tokens of this project [env: REGARDS_SCOPE]
-    #[arg(short, long, value_name = "PROJECT")]
+    #[arg(short, long, value_name = "PROJECT", value_parser = NonEmptyStringValueParser::new())]
     pub scope: Option<String>,
 
     /// Remove the tokens of this login [env: REGARDS_USERNAME]
-    #[arg(short, long, value_name = "LOGIN")]
+    #[arg(short, long, value_name = "LOGIN", value_parser = NonEmptyStringValueParser::new())]
     pub username: Option<String>,
 
     /// Remove every cached token (the filters above are then ignored)

@@ -400,3 +400,29 @@ fn a_password_in_the_host_url_is_not_echoed() {
     );
     ran.leaks_none(&["hunter2"]);
 }
+
+#[test]
+fn an_empty_flag_value_is_a_usage_error_not_a_fallback() {
+    // `--scope "$UNSET"` must not quietly use REGARDS_SCOPE or the config.
+    let server = Server::builder().start();
+    let sandbox = Sandbox::new();
+    for flag in [
+        "--scope",
+        "--host",
+        "--username",
+        "--client-id",
+        "--client-secret",
+    ] {
+        let ran = run(sandbox
+            .get(&server)
+            .args([flag, ""])
+            .env("REGARDS_SCOPE", "project1"));
+        assert!(
+            ran.fails(2)
+                .contains(&format!("a value is required for '{flag}")),
+            "{}",
+            ran.stderr
+        );
+    }
+    assert_eq!(server.token_requests(), 0);
+}

@@ -85,7 +85,8 @@ impl Layers {
         envs: &[&'static str],
         key: &str,
     ) -> Option<Sourced<String>> {
-        if let Some(value) = flag.filter(|v| !v.trim().is_empty()) {
+        // clap refuses an empty flag value, so a flag given is a value meant.
+        if let Some(value) = flag {
             return Some(Sourced::new(value, Origin::Flag(flag_name)));
         }
         for &name in envs {
