@@ -350,9 +350,11 @@ fn a_server_that_never_answers_costs_the_timeout() {
     let error = out.fails(4);
     assert!(error.contains("no answer from"), "{}", out.stderr);
     assert!(error.contains("within 500ms"), "{}", out.stderr);
+    // At most about twice the timeout (see README), plus a process start.
     assert!(
-        started.elapsed() < Duration::from_secs(10),
-        "bounded by --timeout"
+        started.elapsed() < Duration::from_secs(3),
+        "bounded by --timeout: {:?}",
+        started.elapsed()
     );
     assert_eq!(server.token_requests(), 1);
 }
@@ -371,7 +373,7 @@ fn bounded_by_a_1s_timeout(answer: fn(&mut TcpStream, &AtomicUsize)) {
     );
     let elapsed = started.elapsed();
     assert!(
-        elapsed < Duration::from_secs(10),
+        elapsed < Duration::from_secs(4),
         "a 1s timeout took {elapsed:?}; stderr:\n{}",
         out.stderr
     );
@@ -482,7 +484,8 @@ fn a_silent_keyring_costs_auto_its_deadline_then_files_are_used() {
     let elapsed = started.elapsed();
     let token = out.ok().trim_end().to_string();
     assert_eq!(claims(&token)["sub"], LOGIN);
-    assert!(elapsed < Duration::from_secs(15), "took {elapsed:?}");
+    // The 2 s probe deadline, and not much more.
+    assert!(elapsed < Duration::from_secs(6), "took {elapsed:?}");
     assert!(bus.connections() >= 1, "the bus was really tried");
     let warning = out
         .stderr
@@ -523,7 +526,8 @@ fn a_silent_keyring_fails_cache_keyring_with_code_6_in_time() {
         out.stderr
     );
     assert!(out.hint().contains("--cache auto"), "{}", out.stderr);
-    assert!(elapsed < Duration::from_secs(15), "took {elapsed:?}");
+    // The 2 s probe deadline, and not much more.
+    assert!(elapsed < Duration::from_secs(6), "took {elapsed:?}");
     assert!(bus.connections() >= 1, "the bus was really tried");
     assert_eq!(server.token_requests(), 0, "no password was sent");
 }
