@@ -117,6 +117,14 @@ pub fn load(path: &Path, required: bool, profile: Option<&str>) -> Result<Select
     };
     if let Some(text) = &text {
         validate(path, text, &file)?;
+        let holds_secret = file
+            .default
+            .iter()
+            .chain(file.profiles.values())
+            .any(|table| table.client_secret.is_some());
+        if holds_secret {
+            warn_if_others_can_read(path);
+        }
     }
     let mut values = BTreeMap::new();
     let mut apply = |table: &Table, label: String| {
@@ -184,6 +192,23 @@ fn check(key: &str, value: &str) -> Result<(), String> {
         _ => Ok(()),
     }
 }
+
+#[cfg(unix)]
+fn warn_if_others_can_read(path: &Path) {
+    use std::os::unix::fs::PermissionsExt;
+    if let Ok(meta) = std::fs::metadata(path)
+        && meta.permissions().mode() & 0o077 != 0
+    {
+        crate::warning!(
+            "the config file {} holds a client_secret and other users can read it; run: chmod 600 {}",
+            path.display(),
+            path.display()
+        );
+    }
+}
+
+#[cfg(not(unix))]
+fn warn_if_others_can_read(_path: &Path) {}
 
 fn line_of(text: &str, offset: usize) -> usize {
     text[..offset.min(text.len())].matches('\n').count() + 1

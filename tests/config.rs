@@ -242,3 +242,27 @@ fn a_profile_can_choose_the_cache() {
     assert_eq!(second["source"], "cache");
     assert_eq!(server.token_requests(), 3);
 }
+
+#[test]
+fn a_readable_config_with_a_client_secret_gets_a_warning() {
+    use std::os::unix::fs::PermissionsExt;
+    let server = server();
+    let sandbox = Sandbox::new();
+    let path = write_config(
+        &sandbox,
+        &format!("{}client_secret = \"secret\"\n", two_profiles(&server)),
+    );
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).unwrap();
+    let ran = run(&mut bare_get(&sandbox));
+    ran.ok();
+    assert!(
+        ran.stderr
+            .contains("holds a client_secret and other users can read it"),
+        "{}",
+        ran.stderr
+    );
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600)).unwrap();
+    let ran = run(&mut bare_get(&sandbox));
+    ran.ok();
+    assert_eq!(ran.stderr, "");
+}
