@@ -75,12 +75,14 @@ fn text_line(entry: &Listed) -> String {
             output::human(std::time::Duration::from_secs(entry.expires_in))
         )
     };
+    // The role came from a server's answer: shown like any server text.
+    let clean = crate::error::sanitize;
     format!(
         "{} {} {} role={} store={} expires={} ({left})\n",
         entry.host,
-        entry.scope,
-        entry.username,
-        entry.role.unwrap_or("-"),
+        clean(entry.scope),
+        clean(entry.username),
+        clean(entry.role.unwrap_or("-")),
         entry.store,
         entry.expires_at,
     )
