@@ -8,8 +8,20 @@ use std::os::unix::process::ExitStatusExt;
 
 use common::*;
 
-/// `exec` as the demo user with the file cache, then `command`.
+/// `exec` as the demo user, password from the environment, then `command`.
 fn exec(sandbox: &Sandbox, server: &Server, command: &[&str]) -> std::process::Command {
+    let mut cmd = exec_with(sandbox, server, &[], command);
+    cmd.env("REGARDS_PASSWORD", DEMO_PASSWORD);
+    cmd
+}
+
+/// `exec` as the demo user with `options` before `--`, no password given.
+fn exec_with(
+    sandbox: &Sandbox,
+    server: &Server,
+    options: &[&str],
+    command: &[&str],
+) -> std::process::Command {
     let mut cmd = sandbox.std_cmd();
     cmd.args([
         "exec",
@@ -19,10 +31,10 @@ fn exec(sandbox: &Sandbox, server: &Server, command: &[&str]) -> std::process::C
         "project1",
         "-u",
         DEMO_LOGIN,
-        "--",
     ])
-    .args(command)
-    .env("REGARDS_PASSWORD", DEMO_PASSWORD);
+    .args(options)
+    .arg("--")
+    .args(command);
     cmd
 }
 
@@ -182,17 +194,13 @@ fn curl_format_keeps_the_token_off_curls_command_line() {
 fn password_stdin_leaves_the_rest_of_stdin_to_the_command() {
     let server = Server::builder().start();
     let sandbox = Sandbox::new();
-    let mut cmd = sandbox.cmd();
-    cmd.args([
-        "exec",
-        "--host",
-        &server.url(),
-        "-s",
-        "project1",
-        "-u",
-        DEMO_LOGIN,
-    ])
-    .args(["--password-stdin", "--", "cat"])
-    .write_stdin(format!("{DEMO_PASSWORD}\nline two\nline three\n"));
+    let mut cmd = assert_cmd::Command::from_std(exec_with(
+        &sandbox,
+        &server,
+        &["--password-stdin"],
+        &["cat"],
+    ));
+    cmd.write_stdin(format!("{DEMO_PASSWORD}\nline two\nline three\n"));
     assert_eq!(run(&mut cmd).ok(), "line two\nline three\n");
+    assert_eq!(server.token_requests(), 1);
 }
