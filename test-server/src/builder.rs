@@ -2,6 +2,7 @@
 
 use std::collections::{BTreeSet, HashMap, VecDeque};
 use std::sync::Arc;
+use std::time::Duration;
 
 use crate::{Canned, DEMO_LOGIN, DEMO_PASSWORD, DEMO_PROJECT, Server, User, server, tls};
 
@@ -15,6 +16,7 @@ pub(crate) struct Config {
     pub lockout_threshold: u32,
     pub legacy_v1: bool,
     pub log_requests: bool,
+    pub login_delay: Duration,
 }
 
 /// Configures a [`Server`]; start from [`Server::builder`] or [`Builder::default`].
@@ -31,6 +33,7 @@ pub struct Builder {
     script: VecDeque<Canned>,
     port: u16,
     log_requests: bool,
+    login_delay: Duration,
 }
 
 impl Default for Builder {
@@ -51,6 +54,7 @@ impl Default for Builder {
             script: VecDeque::new(),
             port: 0,
             log_requests: false,
+            login_delay: Duration::ZERO,
         }
     }
 }
@@ -125,6 +129,15 @@ impl Builder {
         self
     }
 
+    /// How long every unscripted login takes: the server judges the
+    /// password at once (a wrong one counts towards lockout) and answers
+    /// after this, whether or not the client still waits, as a slow
+    /// rs-authentication does.
+    pub fn login_delay(mut self, delay: Duration) -> Self {
+        self.login_delay = delay;
+        self
+    }
+
     /// Binds and starts serving; panics if it cannot, as this is a test helper.
     pub fn start(self) -> Server {
         self.try_start()
@@ -145,6 +158,7 @@ impl Builder {
             lockout_threshold: self.lockout_threshold,
             legacy_v1: self.legacy_v1,
             log_requests: self.log_requests,
+            login_delay: self.login_delay,
         };
         let users: HashMap<String, User> = self
             .users

@@ -124,9 +124,19 @@ pub(crate) fn serve(tcp: TcpStream, shared: &Shared) {
     let outcome = match canned {
         None | Some(Canned::Normal) => {
             let resp = regards::answer(shared, &req);
+            let delay = shared.config.login_delay;
+            if !delay.is_zero() && req.path == TOKEN_PATH {
+                wait_unless_stopped(shared, delay);
+            }
             let _ = resp.write_to(&mut stream, head_only);
             stream.finish();
             resp.status.to_string()
+        }
+        Some(Canned::Bytes(bytes)) => {
+            let _ = stream.write_all(&bytes);
+            let _ = stream.flush();
+            stream.finish();
+            format!("({} raw bytes)", bytes.len())
         }
         Some(Canned::Delay(wait)) => {
             wait_unless_stopped(shared, wait);
@@ -225,6 +235,7 @@ fn canned_response(canned: Canned, req: &Recorded) -> Response {
         | Canned::CloseWithoutAnswer
         | Canned::Huge(_)
         | Canned::Delay(_)
+        | Canned::Bytes(_)
         | Canned::Normal => Response::empty(500),
     }
 }

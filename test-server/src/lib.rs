@@ -110,6 +110,9 @@ pub enum Canned {
     Delay(Duration),
     /// Answer normally (to put a normal answer between canned ones)
     Normal,
+    /// Write these bytes as they are, whatever they are, then close: for
+    /// answers that are not HTTP at all
+    Bytes(Vec<u8>),
 }
 
 #[cfg(test)]
