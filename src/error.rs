@@ -45,6 +45,19 @@ impl Kind {
             Kind::CommandNotFound => 127,
         }
     }
+
+    /// The kind of a login failure that exits with `code` (2 to 6).
+    pub fn from_exit_code(code: u8) -> Option<Kind> {
+        [
+            Kind::Usage,
+            Kind::Refused,
+            Kind::Unavailable,
+            Kind::NotRegards,
+            Kind::KeyringUnavailable,
+        ]
+        .into_iter()
+        .find(|kind| kind.exit_code() == code)
+    }
 }
 
 #[derive(Debug)]

@@ -3,15 +3,18 @@
 //! The order matters for parallel runs: look in the cache without the lock
 //! (a hit costs one read), then take the key's lock and look again (another
 //! run may have just logged in), and only then read the password and log
-//! in, so that N runs starting together send one login.
+//! in, so that N runs starting together send one login. The lock and the
+//! failed-login markers are taken in every cache mode: they protect the
+//! account, not the cache.
 
-use std::time::SystemTime;
+use std::path::Path;
+use std::time::{SystemTime, UNIX_EPOCH};
 
 use crate::cache::{self, Cache, CacheKey, lock};
 use crate::cli::{CacheMode, GetArgs};
-use crate::error::{Error, Kind};
+use crate::error::Error;
 use crate::output::{self, Source};
-use crate::regards;
+use crate::regards::{self, LoginFailed};
 use crate::secret::Secret;
 use crate::settings::{self, Layers, Settings};
 use crate::token::Token;
@@ -33,53 +36,59 @@ pub fn run(args: GetArgs, layers: &Layers) -> anyhow::Result<()> {
 
 /// The token `get` would print, and where it came from.
 pub fn obtain(settings: &Settings) -> anyhow::Result<(Token, Source)> {
+    let started = SystemTime::now();
     let key = CacheKey::of(&settings.server);
     let cache_settings = &settings.cache;
     let keyring = settings::keyring_options();
-    let cache = match &cache_settings.paths {
-        Some(paths) => Cache::open(cache_settings.mode, paths, &keyring, key.clone())?
-            .map(|cache| (cache, paths)),
+    let mut cache = match &cache_settings.paths {
+        Some(paths) => Cache::open(cache_settings.mode, paths, &keyring, key.clone())?,
         None => None,
     };
-    let Some((mut cache, paths)) = cache else {
-        let password = settings.password.read(&settings.server)?;
-        return Ok((login(settings, &password)?, Source::Network));
+    let seen = match cache.as_mut().map(|c| look(c, settings)) {
+        Some(Look::Usable(token)) => return Ok((token, Source::Cache)),
+        Some(Look::Short(token)) => Some(token.received_at),
+        Some(Look::Nothing) | None => None,
     };
-    if let Some(token) = usable(&mut cache, settings) {
-        return Ok((token, Source::Cache));
-    }
-    let lock_dir = &paths.lock_dir;
-    let _guard = match lock::acquire(lock_dir, &key, cache_settings.lock_timeout) {
-        Ok(guard) => Some(guard),
-        // Waiting too long is an answer (exit 4); a folder where no lock
-        // file can be made only costs the protection against parallel logins.
-        Err(err) if err.downcast_ref::<Error>().is_some() => return Err(err),
-        Err(err) => {
-            warning!("cannot take the login lock ({err:#}); parallel runs may each log in");
-            None
+    let lock_dir = &cache_settings.lock_dir;
+    let _guard = lock::acquire(lock_dir, &key, cache_settings.lock_timeout)
+        .map_err(|err| no_lock(err, lock_dir))?;
+    // Another run may have logged in while this one waited. If the server
+    // hands out tokens shorter than --min-ttl, the one it got is as good
+    // as another login would get: take it, with the warning its own run
+    // printed, rather than have parallel runs each log in, one after
+    // another.
+    match cache.as_mut().map(|c| look(c, settings)) {
+        Some(Look::Usable(token)) => return Ok((token, Source::Cache)),
+        Some(Look::Short(token))
+            if Some(token.received_at) != seen && received_since(&token, started) =>
+        {
+            warning!(
+                "the new token lasts only {}, less than --min-ttl {} (another run just got it)",
+                output::human(token.time_left(SystemTime::now())),
+                output::human(cache_settings.min_ttl)
+            );
+            return Ok((token, Source::Cache));
         }
-    };
-    if let Some(token) = usable(&mut cache, settings) {
-        return Ok((token, Source::Cache));
+        _ => {}
     }
 
     let password = settings.password.read(&settings.server)?;
     let sent = [&settings.server.client_secret, &password];
-    if let Some(refusal) = lock::recent_refusal(lock_dir, &key, &sent) {
-        return Err(refusal.into());
+    if let Some(replay) = lock::recent_attempt(lock_dir, &key, &sent) {
+        return Err(replay.into());
     }
     let token = match login(settings, &password) {
         Ok(token) => token,
-        Err(err) => {
-            if let Some(refusal) = refused(&err) {
-                lock::record_refusal(lock_dir, &key, &sent, refusal);
-            }
-            return Err(err);
+        Err(failed) => {
+            lock::record_attempt(lock_dir, &key, &sent, failed.verdict, &failed.error);
+            return Err(failed.error.into());
         }
     };
     drop(password);
-    lock::clear_refusal(lock_dir, &key);
-    if let Err(err) = cache.write(&token) {
+    lock::clear_attempt(lock_dir, &key);
+    if let Some(cache) = &cache
+        && let Err(err) = cache.write(&token)
+    {
         if cache_settings.mode == CacheMode::Keyring {
             return Err(cache::store_failed(cache.store_name(), &err).into());
         }
@@ -88,29 +97,69 @@ pub fn obtain(settings: &Settings) -> anyhow::Result<(Token, Source)> {
     Ok((token, Source::Network))
 }
 
-/// The cached token when it has at least `--min-ttl` left and `--refresh`
-/// was not asked for.
-fn usable(cache: &mut Cache, settings: &Settings) -> Option<Token> {
+/// Without the lock, parallel runs would each send the password, and a
+/// wrong one would lock the account: no login then. Waiting too long is
+/// already a typed answer (exit 4).
+fn no_lock(err: anyhow::Error, dir: &Path) -> anyhow::Error {
+    if err.downcast_ref::<Error>().is_some() {
+        return err;
+    }
+    Error::usage(format!(
+        "cannot take the login lock in {}: {err:#}",
+        dir.display()
+    ))
+    .with_hint(
+        "the lock keeps parallel runs from each sending the password; \
+             point XDG_RUNTIME_DIR (or XDG_CACHE_HOME) at a private folder this user can write",
+    )
+    .into()
+}
+
+/// What the cache holds for this run.
+enum Look {
+    /// A token with at least `--min-ttl` left.
+    Usable(Token),
+    /// A token with some time left, but less than `--min-ttl`.
+    Short(Token),
+    /// No token, an expired one, or `--refresh` (which ignores the cache).
+    Nothing,
+}
+
+fn look(cache: &mut Cache, settings: &Settings) -> Look {
     if settings.cache.refresh {
-        return None;
+        return Look::Nothing;
     }
-    let token = cache.read()?;
+    let Some(token) = cache.read() else {
+        return Look::Nothing;
+    };
     let left = token.time_left(SystemTime::now());
-    if left < settings.cache.min_ttl {
-        verbose!(
-            1,
-            "the cached token has {} left, less than --min-ttl {}: logging in again",
-            output::human(left),
-            output::human(settings.cache.min_ttl)
-        );
-        return None;
+    let min_ttl = settings.cache.min_ttl;
+    if left >= min_ttl {
+        verbose!(1, "using the cached token ({} left)", output::human(left));
+        return Look::Usable(token);
     }
-    verbose!(1, "using the cached token ({} left)", output::human(left));
-    Some(token)
+    verbose!(
+        1,
+        "the cached token has {} left, less than --min-ttl {}: logging in again",
+        output::human(left),
+        output::human(min_ttl)
+    );
+    if left.is_zero() {
+        Look::Nothing
+    } else {
+        Look::Short(token)
+    }
+}
+
+/// Whether `token` was received at or after `since`. Cache entries keep
+/// whole seconds, so `since` is taken down to its second.
+fn received_since(token: &Token, since: SystemTime) -> bool {
+    let whole = |time: SystemTime| time.duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs());
+    whole(token.received_at) >= whole(since)
 }
 
 /// One login, with a warning when the new token is already short-lived.
-fn login(settings: &Settings, password: &Secret<String>) -> anyhow::Result<Token> {
+fn login(settings: &Settings, password: &Secret<String>) -> Result<Token, LoginFailed> {
     let token = regards::login(&settings.server, password)?;
     let left = token.time_left(SystemTime::now());
     if left.is_zero() {
@@ -123,10 +172,4 @@ fn login(settings: &Settings, password: &Secret<String>) -> anyhow::Result<Token
         );
     }
     Ok(token)
-}
-
-fn refused(err: &anyhow::Error) -> Option<&Error> {
-    err.chain()
-        .find_map(|cause| cause.downcast_ref::<Error>())
-        .filter(|typed| typed.kind == Kind::Refused)
 }

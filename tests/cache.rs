@@ -6,7 +6,6 @@ mod common;
 
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
 
 use common::*;
 
@@ -181,7 +180,7 @@ fn the_password_is_never_stored() {
 }
 
 #[test]
-fn no_cache_writes_nothing_and_always_logs_in() {
+fn no_cache_keeps_no_token_and_always_logs_in() {
     let server = Server::builder().start();
     let sandbox = Sandbox::new();
     for _ in 0..2 {
@@ -192,11 +191,12 @@ fn no_cache_writes_nothing_and_always_logs_in() {
         .ok();
     }
     assert_eq!(server.token_requests(), 2);
-    assert!(
-        walk(sandbox.path()).is_empty(),
-        "{:?}",
-        walk(sandbox.path())
-    );
+    // The login lock is taken in every mode; it is an empty file.
+    let files = walk(sandbox.path());
+    assert_eq!(files.len(), 1, "{files:?}");
+    assert!(files[0].starts_with(sandbox.path().join("run/regards-token")));
+    assert!(files[0].extension().is_some_and(|e| e == "lock"));
+    assert_eq!(std::fs::metadata(&files[0]).unwrap().len(), 0);
 }
 
 #[test]
@@ -205,21 +205,16 @@ fn thirty_parallel_cold_gets_send_one_login() {
         .script(vec![Canned::Delay(std::time::Duration::from_millis(500))])
         .start();
     let sandbox = Sandbox::new();
-    let outputs = parallel(30, || {
+    let make = || {
         let mut cmd = sandbox.std_login(&server);
         cmd.args(["--cache", "file"])
             .env("REGARDS_PASSWORD", DEMO_PASSWORD);
         cmd
-    });
-    let first = &outputs[0];
-    for out in &outputs {
-        assert_eq!(
-            out.status.code(),
-            Some(0),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        assert_eq!(out.stdout, first.stdout, "every run prints the same token");
+    };
+    let runs = parallel(30, make, "");
+    let first = runs[0].ok();
+    for ran in &runs {
+        assert_eq!(ran.ok(), first, "every run prints the same token");
     }
     assert_eq!(server.token_requests(), 1);
 }
@@ -236,22 +231,13 @@ fn a_refused_login_is_not_repeated_by_the_runs_waiting_for_it() {
             .env("REGARDS_PASSWORD", password);
         cmd
     };
-    let outputs = parallel(11, || cmd("wrong-password"));
-    for out in &outputs {
-        assert_eq!(
-            out.status.code(),
-            Some(3),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        assert!(out.stdout.is_empty());
-        assert!(String::from_utf8_lossy(&out.stderr).contains("(ACCOUNT_UNKNOWN)"));
+    let runs = parallel(11, || cmd("wrong-password"), "");
+    for ran in &runs {
+        assert!(ran.fails(3).contains("(ACCOUNT_UNKNOWN)"), "{}", ran.stderr);
     }
-    let replayed = outputs
+    let replayed = runs
         .iter()
-        .filter(|o| {
-            String::from_utf8_lossy(&o.stderr).contains("the same password was not sent again")
-        })
+        .filter(|ran| ran.stderr.contains("the same password is not sent again"))
         .count();
     assert_eq!(replayed, 10);
     assert_eq!(
@@ -450,23 +436,6 @@ fn two_projects() -> Server {
         .start()
 }
 
-fn parallel(n: usize, make: impl Fn() -> Command) -> Vec<std::process::Output> {
-    let children: Vec<_> = (0..n)
-        .map(|_| {
-            make()
-                .stdin(Stdio::null())
-                .stdout(Stdio::piped())
-                .stderr(Stdio::piped())
-                .spawn()
-                .unwrap()
-        })
-        .collect();
-    children
-        .into_iter()
-        .map(|c| c.wait_with_output().unwrap())
-        .collect()
-}
-
 fn mode(path: &Path) -> u32 {
     std::fs::metadata(path).unwrap().permissions().mode() & 0o777
 }
@@ -485,20 +454,34 @@ fn walk(dir: &Path) -> Vec<PathBuf> {
 }
 
 #[test]
+fn an_unusable_lock_folder_stops_the_login() {
+    // A path under a regular file cannot become a folder, even for root.
+    let server = Server::builder().start();
+    let sandbox = Sandbox::new();
+    let blocker = sandbox.file("not-a-folder", "");
+    for mode in ["none", "file", "auto"] {
+        let ran = run(get(&sandbox, &server)
+            .args(["--cache", mode])
+            .env("XDG_CACHE_HOME", blocker.join("cache"))
+            .env("XDG_RUNTIME_DIR", blocker.join("run")));
+        assert!(
+            ran.fails(2).contains("cannot take the login lock in "),
+            "{}",
+            ran.stderr
+        );
+        assert!(ran.hint().contains("XDG_RUNTIME_DIR"), "{}", ran.stderr);
+    }
+    assert_eq!(server.token_requests(), 0, "no lock, no password sent");
+}
+
+#[test]
 fn an_unusable_cache_folder_only_costs_a_warning() {
     // A path under a regular file cannot become a folder, even for root.
     let server = Server::builder().start();
     let sandbox = Sandbox::new();
     let blocker = sandbox.file("not-a-folder", "");
-    let ran = run(get(&sandbox, &server)
-        .env("XDG_CACHE_HOME", blocker.join("cache"))
-        .env("XDG_RUNTIME_DIR", blocker.join("run")));
+    let ran = run(get(&sandbox, &server).env("XDG_CACHE_HOME", blocker.join("cache")));
     assert_eq!(claims(ran.ok().trim_end())["sub"], DEMO_LOGIN);
-    assert!(
-        ran.stderr.contains("warning: cannot take the login lock"),
-        "{}",
-        ran.stderr
-    );
     assert!(
         ran.stderr
             .contains("warning: the token was not cached (file)"),

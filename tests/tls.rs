@@ -48,15 +48,18 @@ fn insecure_works_and_warns_every_time() {
     }
 }
 
+/// A TLS server's answer to plain HTTP is not HTTP: exit 5, sent once.
 #[test]
-fn plain_http_to_a_tls_port_breaks_the_connection() {
+fn plain_http_to_a_tls_port_is_not_an_http_answer() {
     let server = Server::builder().tls(true).start();
     let host = format!("http://127.0.0.1:{}", server.port());
-    let ran = run(Sandbox::new()
-        .get(&server)
-        .args(["--host", &host, "--retries", "0"]));
-    let line = ran.fails(4);
-    assert!(line.contains("broke before a complete answer"), "{line}");
+    let ran = run(Sandbox::new().get(&server).args(["--host", &host]));
+    let line = ran.fails(5);
+    assert!(
+        line.contains("answered with something that is not HTTP"),
+        "{line}"
+    );
+    assert!(!ran.stderr.contains("retrying"));
 }
 
 #[test]

@@ -6,6 +6,7 @@
 
 use serde_json::Value;
 
+use super::failure::Verdict;
 use crate::secret::Secret;
 use crate::token::is_b64token;
 
@@ -32,6 +33,11 @@ pub enum Outcome {
     },
     /// 515: the project is in maintenance.
     Maintenance,
+    /// 503 from the gateway itself (its own JSON, a proxy's page, or no
+    /// body): it had no instance of rs-authentication to forward to.
+    GatewayUnavailable {
+        message: Option<String>,
+    },
     ServerError {
         status: u16,
         message: Option<String>,
@@ -72,16 +78,26 @@ pub enum Unexpected {
 }
 
 impl Outcome {
-    /// Only answers that prove the password was not judged may be retried:
-    /// the gateway could not reach rs-authentication, or gave up waiting.
-    pub fn retryable(&self) -> bool {
-        matches!(
-            self,
-            Outcome::ServerError {
-                status: 502..=504,
-                ..
+    /// Whether the server may have judged the password. A 502 or a 504
+    /// may come after rs-authentication checked it, and an answer that is
+    /// not REGARDS' may come from something that still forwarded it; only
+    /// a gateway that did not forward, or a request the application could
+    /// not read, proves it was not checked.
+    pub fn verdict(&self) -> Verdict {
+        match self {
+            Outcome::LoginRefused { .. } | Outcome::ClientRejected { .. } => Verdict::Refused,
+            Outcome::GatewayUnavailable { .. } | Outcome::RequestRejected { .. } => {
+                Verdict::NotJudged
             }
-        )
+            _ => Verdict::Unknown,
+        }
+    }
+
+    /// Only the gateway's own 503 may be retried: the password was not
+    /// checked, and the service may be back in a moment. A request the
+    /// server could not read would not be read the second time either.
+    pub fn retryable(&self) -> bool {
+        matches!(self, Outcome::GatewayUnavailable { .. })
     }
 }
 
@@ -104,6 +120,8 @@ pub fn classify(
         } else if matches!(status, 401 | 403) {
             // Servlet containers answer filter rejections with their own page.
             Outcome::ClientRejected { status }
+        } else if status == 503 {
+            Outcome::GatewayUnavailable { message: None }
         } else if status >= 500 {
             Outcome::ServerError {
                 status,
@@ -150,6 +168,10 @@ pub fn classify(
             message: None,
         },
         515 => Outcome::Maintenance,
+        // REGARDS' own `messages` mean the request got past the gateway.
+        503 if json.as_ref().and_then(first_message).is_none() => Outcome::GatewayUnavailable {
+            message: json.as_ref().and_then(server_message),
+        },
         500..=599 => Outcome::ServerError {
             status,
             message: json.as_ref().and_then(server_message),

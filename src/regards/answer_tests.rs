@@ -136,26 +136,74 @@ fn the_security_filters_answer_401_or_403_in_any_body() {
 }
 
 #[test]
-fn only_gateway_failures_are_retryable() {
-    for status in [502, 503, 504] {
-        assert!(html(status, "<html>Bad Gateway</html>").retryable());
-        let gateway = format!(
+fn only_a_gateway_that_did_not_forward_is_retryable() {
+    let gateway = |status: u16| {
+        format!(
             r#"{{"timestamp":"t","path":"/p","status":{status},"error":"Service Unavailable","requestId":"r"}}"#
-        );
-        let outcome = json(status, &gateway);
-        assert!(outcome.retryable());
-        assert_eq!(
-            outcome,
-            Outcome::ServerError {
-                status,
-                message: Some("Service Unavailable".into())
-            }
-        );
+        )
+    };
+    // 503 from the gateway itself, whatever its body: nothing was forwarded.
+    for outcome in [
+        html(503, "<html>Service Unavailable</html>"),
+        json(503, &gateway(503)),
+        json(503, ""),
+    ] {
+        assert!(outcome.retryable(), "{outcome:?}");
+        assert_eq!(outcome.verdict(), Verdict::NotJudged);
+    }
+    assert_eq!(
+        json(503, &gateway(503)),
+        Outcome::GatewayUnavailable {
+            message: Some("Service Unavailable".into())
+        }
+    );
+    // 502 and 504 may come after rs-authentication checked the password;
+    // a 503 in REGARDS' own shape came from behind the gateway.
+    for outcome in [
+        html(502, "<html>Bad Gateway</html>"),
+        json(502, &gateway(502)),
+        html(504, "<html>Gateway Timeout</html>"),
+        json(504, &gateway(504)),
+        json(503, r#"{"messages":["rs-authentication is starting"]}"#),
+    ] {
+        assert!(!outcome.retryable(), "{outcome:?}");
+        assert_eq!(outcome.verdict(), Verdict::Unknown, "{outcome:?}");
+        assert!(matches!(outcome, Outcome::ServerError { .. }));
     }
     for status in [500, 501, 515] {
         assert!(!json(status, "").retryable(), "{status}");
+        assert_eq!(json(status, "").verdict(), Verdict::Unknown, "{status}");
     }
     assert_eq!(classify(515, None, None, b""), Outcome::Maintenance);
+}
+
+#[test]
+fn only_refusals_are_refused_verdicts() {
+    let refusal = json(
+        400,
+        r#"{"additionalInformation":{"error":"ACCOUNT_UNKNOWN"},"detailMessage":"x"}"#,
+    );
+    assert_eq!(refusal.verdict(), Verdict::Refused);
+    assert_eq!(json(401, "").verdict(), Verdict::Refused);
+    // A request the application could not read had no password checked,
+    // and is not sent again as it is either.
+    for outcome in [
+        json(400, r#"{"messages":["JSON parse error"]}"#),
+        json(400, r#"{"error":"invalid_request"}"#),
+        json(415, ""),
+    ] {
+        assert_eq!(outcome.verdict(), Verdict::NotJudged, "{outcome:?}");
+        assert!(!outcome.retryable(), "{outcome:?}");
+    }
+    for outcome in [
+        html(200, "<html></html>"),
+        json(200, "{}"),
+        classify(302, None, Some("/x"), b""),
+        json(404, ""),
+    ] {
+        assert_eq!(outcome.verdict(), Verdict::Unknown, "{outcome:?}");
+        assert!(!outcome.retryable(), "{outcome:?}");
+    }
 }
 
 #[test]

@@ -1,5 +1,5 @@
-//! Attempts that got no usable answer: what kind of failure, whether a
-//! retry can help, and what a person is told.
+//! Attempts that got no usable answer: what kind of failure, whether the
+//! server may have judged the password, and what a person is told.
 
 use crate::error::{Error, Kind};
 use crate::host::Host;
@@ -10,31 +10,67 @@ pub struct Failure {
     pub cause: String,
 }
 
-#[derive(Clone, Copy, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum FailureKind {
-    Timeout,
+    /// No connection was made (refused, no such host, connect timeout):
+    /// the request never left this machine.
     Connect,
+    /// The TLS handshake failed, before the request was sent.
     Tls,
+    /// The request went out and no answer came in time.
+    Timeout,
     /// The connection broke after the request went out, before a whole answer.
     Broken,
+    /// What came back is not HTTP at all (binary bytes, endless or huge
+    /// headers, control bytes in a header).
+    NotHttp,
+}
+
+/// Whether the server may have judged the password of a failed login.
+/// The retry rules and the markers parallel runs read both follow it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Verdict {
+    /// The server judged the credentials and refused them.
+    Refused,
+    /// The request may have reached the password check, and no verdict
+    /// came back: a second try could be a second judged failure.
+    Unknown,
+    /// The password was provably not checked: the request never reached
+    /// the application, or the application could not read it.
+    NotJudged,
 }
 
 impl Failure {
-    /// A certificate problem will be the same problem in a second; every
-    /// other failure happened before the server could judge the password.
+    /// Only a failure before the request was sent leaves the password
+    /// unjudged.
+    pub fn verdict(&self) -> Verdict {
+        match self.kind {
+            FailureKind::Connect | FailureKind::Tls => Verdict::NotJudged,
+            FailureKind::Timeout | FailureKind::Broken | FailureKind::NotHttp => Verdict::Unknown,
+        }
+    }
+
+    /// A failed connection may work in a moment; a TLS failure is also
+    /// before anything was sent, but would fail again in a second.
     pub fn retryable(&self) -> bool {
-        self.kind != FailureKind::Tls
+        self.kind == FailureKind::Connect
     }
 
     pub fn from_reqwest(err: reqwest::Error) -> Failure {
         // Without its URL: in the query style the URL holds the password.
         let err = err.without_url();
-        let kind = if is_tls(&err) {
-            FailureKind::Tls
+        // A connect timeout is a connect failure: nothing was sent. Any
+        // other timeout may have come after the request went out.
+        let kind = if err.is_connect() {
+            if is_tls(&err) {
+                FailureKind::Tls
+            } else {
+                FailureKind::Connect
+            }
+        } else if is_not_http(&err) {
+            FailureKind::NotHttp
         } else if err.is_timeout() {
             FailureKind::Timeout
-        } else if err.is_connect() {
-            FailureKind::Connect
         } else {
             FailureKind::Broken
         };
@@ -56,22 +92,61 @@ impl Failure {
         }
     }
 
+    /// The error for a request that carried no password (`doctor`'s probe).
     pub fn into_error(self, host: &Host, timeout: std::time::Duration) -> Error {
         let cause = self.cause;
+        let waited = humantime::format_duration(timeout);
         match self.kind {
-            FailureKind::Timeout => Error::new(
-                Kind::Unavailable,
-                format!("no answer from {host} within {}", humantime::format_duration(timeout)),
-            )
-            .with_hint("the server may be overloaded; try again later, or raise --timeout"),
+            FailureKind::Timeout => Error::new(Kind::Unavailable, format!("no answer from {host} within {waited}"))
+                .with_hint("the server may be overloaded; try again later, or raise --timeout"),
             FailureKind::Connect => Error::new(Kind::Unavailable, format!("cannot connect to {host}: {cause}"))
                 .with_hint("check --host and the network; try again later if the server is down"),
             FailureKind::Tls => Error::new(Kind::Unavailable, format!("TLS handshake with {host} failed: {cause}"))
                 .with_hint("if the server uses a private certificate authority, pass its certificate with --ca-cert PEM"),
             FailureKind::Broken => Error::new(Kind::Unavailable, format!("the connection to {host} broke before a complete answer: {cause}"))
                 .with_hint("try again later"),
+            FailureKind::NotHttp => not_http(host, &cause),
         }
     }
+
+    /// The error for a login attempt. Where the password may have been
+    /// judged, it says so, and why the tool did not try again.
+    pub fn into_login_error(self, host: &Host, timeout: std::time::Duration) -> Error {
+        const NOT_AGAIN: &str =
+            "the server may have checked the password, so it was not sent again";
+        let waited = humantime::format_duration(timeout);
+        match self.kind {
+            FailureKind::Timeout => Error::new(
+                Kind::Unavailable,
+                format!(
+                    "no answer from {host} within {waited} after the login was sent; {NOT_AGAIN}"
+                ),
+            )
+            .with_hint(judged_hint("raise --timeout if the server is slow")),
+            FailureKind::Broken => Error::new(
+                Kind::Unavailable,
+                format!(
+                    "the connection to {host} broke after the login was sent ({}); {NOT_AGAIN}",
+                    self.cause
+                ),
+            )
+            .with_hint(judged_hint("try again later")),
+            _ => self.into_error(host, timeout),
+        }
+    }
+}
+
+/// The hint for a login that may have been judged without a verdict.
+pub fn judged_hint(then: &str) -> String {
+    format!("each failed login counts towards locking the account; check the password, then {then}")
+}
+
+fn not_http(host: &Host, cause: &str) -> Error {
+    Error::new(
+        Kind::NotRegards,
+        format!("{host} answered with something that is not HTTP ({cause})"),
+    )
+    .with_hint("check --host: it must be the REGARDS gateway's base URL (http:// or https:// as the server speaks it)")
 }
 
 /// The innermost cause: "Connection refused (os error 111)" says more than
@@ -88,21 +163,32 @@ pub fn root_cause(err: &(dyn std::error::Error + 'static)) -> String {
     crate::error::sanitize(text)
 }
 
-fn is_tls(err: &(dyn std::error::Error + 'static)) -> bool {
-    let mut cause: Option<&(dyn std::error::Error + 'static)> = Some(err);
-    while let Some(current) = cause {
-        if current.is::<rustls::Error>() {
-            return true;
-        }
-        // hyper wraps the TLS error in io::Errors, whose `source()` skips
-        // the wrapped error itself: step into it by hand.
-        cause = match current
+/// Every error in the chain, stepping into the io::Errors that hyper and
+/// rustls wrap their own errors in (their `source()` skips the wrapped
+/// error itself).
+fn chain<'a>(
+    err: &'a (dyn std::error::Error + 'static),
+) -> impl Iterator<Item = &'a (dyn std::error::Error + 'static)> {
+    std::iter::successors(Some(err), |current| {
+        match current
             .downcast_ref::<std::io::Error>()
             .and_then(|io| io.get_ref())
         {
-            Some(inner) => Some(inner),
+            Some(inner) => Some(inner as &(dyn std::error::Error + 'static)),
             None => current.source(),
-        };
-    }
-    false
+        }
+    })
+}
+
+fn is_tls(err: &(dyn std::error::Error + 'static)) -> bool {
+    chain(err).any(|cause| cause.is::<rustls::Error>())
+}
+
+/// hyper could not parse the answer as HTTP/1.
+fn is_not_http(err: &(dyn std::error::Error + 'static)) -> bool {
+    chain(err).any(|cause| {
+        cause
+            .downcast_ref::<hyper::Error>()
+            .is_some_and(hyper::Error::is_parse)
+    })
 }

@@ -14,6 +14,7 @@ use std::time::SystemTime;
 
 pub use answer::{Granted, Outcome, Unexpected, classify};
 pub use client::{Tls, read_ca_bundle};
+pub use failure::Verdict;
 pub use probe::{Probe, ProbeFailure, probe};
 pub use transport::Transport;
 
@@ -22,9 +23,30 @@ use crate::secret::Secret;
 use crate::settings::Server;
 use crate::token::Token;
 
+/// A login that got no token, and whether the server may have judged the
+/// password: the caller records that for parallel runs.
+#[derive(Debug)]
+pub struct LoginFailed {
+    pub error: Error,
+    pub verdict: Verdict,
+}
+
+impl LoginFailed {
+    fn not_sent(error: anyhow::Error) -> LoginFailed {
+        let error = match error.downcast::<Error>() {
+            Ok(typed) => typed,
+            Err(other) => Error::usage(format!("{other:#}")),
+        };
+        LoginFailed {
+            error,
+            verdict: Verdict::NotJudged,
+        }
+    }
+}
+
 /// Logs in once (plus the retries the rules allow) and returns the token.
-pub fn login(server: &Server, password: &Secret<String>) -> anyhow::Result<Token> {
-    let transport = Transport::new(server)?;
+pub fn login(server: &Server, password: &Secret<String>) -> Result<Token, LoginFailed> {
+    let transport = Transport::new(server).map_err(LoginFailed::not_sent)?;
     let (granted, received_at) = transport.login(server, password)?;
     Ok(token_from(granted, received_at))
 }
@@ -72,6 +94,22 @@ pub fn outcome_error(outcome: Outcome, server: &Server) -> Error {
         }
         Outcome::Maintenance => Error::new(Kind::Unavailable, format!("project {scope} on {host} is in maintenance (HTTP 515)"))
             .with_hint("try again later"),
+        Outcome::GatewayUnavailable { message } => {
+            let message = message.map(|m| format!(": {}", sanitize(&m))).unwrap_or_default();
+            Error::new(Kind::Unavailable, format!("{host} could not reach its login service (HTTP 503){message}"))
+                .with_hint("the password was not checked; try again later")
+        }
+        Outcome::ServerError { status: status @ (502 | 504), message } => {
+            let message = message.map(|m| format!(": {}", sanitize(&m))).unwrap_or_default();
+            Error::new(
+                Kind::Unavailable,
+                format!(
+                    "{host}'s gateway got no answer from its login service (HTTP {status}){message}; \
+                     the server may have checked the password, so it was not sent again"
+                ),
+            )
+            .with_hint(failure::judged_hint("try again later"))
+        }
         Outcome::ServerError { status, message } => {
             let message = message.map(|m| format!(": {}", sanitize(&m))).unwrap_or_default();
             let hint = if status == 500 {

@@ -1,9 +1,11 @@
 //! Sending the login request, and the retry rules.
 //!
-//! A login is retried only when the server cannot have judged the password:
-//! the connection failed, the attempt timed out, or the gateway said 502,
-//! 503 or 504. Anything else the server says is final, because every judged
-//! wrong password brings the account closer to being locked.
+//! A login is sent again only when the previous attempt provably never
+//! reached the application: no connection could be made, or the gateway
+//! answered 503 itself. A timeout or a broken connection after the request
+//! went out, a 502 or a 504 may come after rs-authentication checked the
+//! password, so they are final like a refusal: every judged wrong password
+//! brings the account closer to being locked.
 
 use std::io::Read;
 use std::time::{Duration, Instant, SystemTime};
@@ -15,7 +17,7 @@ use serde::Serialize;
 
 use super::client::{Tls, USER_AGENT, client};
 use super::failure::{Failure, FailureKind};
-use super::{Granted, Outcome, Unexpected, classify, outcome_error};
+use super::{Granted, LoginFailed, Outcome, Unexpected, classify, outcome_error};
 use crate::cli::RequestStyle;
 use crate::secret::Secret;
 use crate::settings::Server;
@@ -59,18 +61,22 @@ impl Transport {
         })
     }
 
+    /// Sends the login, again only after an attempt that provably never
+    /// reached the application. Anything else is final for this run,
+    /// whether or not a verdict came back: the server may have judged it.
     pub fn login(
         &self,
         server: &Server,
         password: &Secret<String>,
-    ) -> anyhow::Result<(Granted, SystemTime)> {
+    ) -> Result<(Granted, SystemTime), LoginFailed> {
         if server.request_style == RequestStyle::Query {
             crate::warning!(
                 "--request-style query puts the password in the URL, where server and proxy logs record it"
             );
         }
-        let attempts = server.retries + 1;
-        for attempt in 1..=attempts {
+        let attempts = server.retries.saturating_add(1);
+        let mut attempt = 1;
+        loop {
             let (reason, retry_after) = match self.attempt(server, password) {
                 Ok(Reply {
                     outcome: Outcome::Granted(granted),
@@ -80,22 +86,29 @@ impl Transport {
                 Ok(reply) if reply.outcome.retryable() && attempt < attempts => {
                     (describe(&reply.outcome), reply.retry_after)
                 }
-                Ok(reply) => return Err(outcome_error(reply.outcome, server).into()),
+                Ok(reply) => {
+                    return Err(LoginFailed {
+                        verdict: reply.outcome.verdict(),
+                        error: outcome_error(reply.outcome, server),
+                    });
+                }
                 Err(failure) if failure.retryable() && attempt < attempts => (failure.cause, None),
                 Err(failure) => {
-                    return Err(failure.into_error(&server.host, server.timeout).into());
+                    return Err(LoginFailed {
+                        verdict: failure.verdict(),
+                        error: failure.into_login_error(&server.host, server.timeout),
+                    });
                 }
             };
             let delay = retry_after.unwrap_or_else(|| backoff(attempt));
+            attempt += 1;
             verbose!(
                 1,
-                "retrying in {} ms ({reason}): attempt {} of {attempts}",
+                "retrying in {} ms ({reason}; the password was not checked): attempt {attempt} of {attempts}",
                 delay.as_millis(),
-                attempt + 1
             );
             std::thread::sleep(delay);
         }
-        unreachable!("the last attempt always returns")
     }
 
     fn attempt(&self, server: &Server, password: &Secret<String>) -> Result<Reply, Failure> {
@@ -265,6 +278,7 @@ fn describe(outcome: &Outcome) -> String {
         Outcome::ClientRejected { status } => format!("HTTP {status}, client or scope rejected"),
         Outcome::RequestRejected { status, .. } => format!("HTTP {status}, request rejected"),
         Outcome::Maintenance => "HTTP 515, project in maintenance".into(),
+        Outcome::GatewayUnavailable { .. } => "HTTP 503, login service unreachable".into(),
         Outcome::ServerError { status, .. } => format!("HTTP {status}, server failing"),
         Outcome::Redirect { status, .. } => format!("HTTP {status}, redirect"),
         Outcome::NotRegards { status, .. } => format!("HTTP {status}, not a REGARDS answer"),

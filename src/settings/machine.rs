@@ -12,36 +12,60 @@ use crate::error::Error;
 
 /// The cache and lock folders of this user on this system.
 pub fn cache_paths() -> anyhow::Result<CachePaths> {
-    let cache_dir = user_cache_dir()
-        .ok_or_else(|| {
-            Error::usage(
-                "cannot tell where to keep the cache: neither XDG_CACHE_HOME nor HOME is set",
-            )
+    let cache_dir = user_cache_dir().ok_or_else(|| {
+        Error::usage("cannot tell where to keep the cache: neither XDG_CACHE_HOME nor HOME is set")
             .with_hint("set XDG_CACHE_HOME, or use --cache none")
-        })?
-        .join("regards-token");
-    let lock_dir = var("XDG_RUNTIME_DIR")
-        .map(|dir| PathBuf::from(dir).join("regards-token"))
-        .unwrap_or_else(|| cache_dir.join("locks"));
+    })?;
     Ok(CachePaths {
+        lock_dir: lock_dir(Some(&cache_dir)),
         cache_dir,
-        lock_dir,
     })
 }
 
-fn user_cache_dir() -> Option<PathBuf> {
-    if cfg!(windows) {
-        return var("LOCALAPPDATA").map(PathBuf::from);
+/// Where login locks and failed-login markers live: a per-user runtime
+/// folder when there is one (cleared at logout, on a RAM disk), else the
+/// cache folder. With neither (`--cache none` without HOME), a folder of
+/// this user's own in the temporary folder: the lock is needed in every
+/// cache mode, and whether a folder can be trusted is checked where it
+/// is used, not from its name.
+pub fn lock_dir(cache_dir: Option<&Path>) -> PathBuf {
+    if let Some(dir) = var("XDG_RUNTIME_DIR").filter(|d| Path::new(d).is_absolute()) {
+        return PathBuf::from(dir).join("regards-token");
     }
-    if let Some(dir) = var("XDG_CACHE_HOME").filter(|d| Path::new(d).is_absolute()) {
-        return Some(PathBuf::from(dir));
+    match cache_dir {
+        Some(dir) => dir.join("locks"),
+        None => std::env::temp_dir().join(per_user_name()),
     }
-    let home = PathBuf::from(var("HOME")?);
-    Some(if cfg!(target_os = "macos") {
-        home.join("Library").join("Caches")
+}
+
+#[cfg(unix)]
+fn per_user_name() -> String {
+    // SAFETY: geteuid has no preconditions and cannot fail.
+    let uid = unsafe { libc::geteuid() };
+    format!("regards-token-{uid}")
+}
+
+/// The temporary folder is already the user's own elsewhere.
+#[cfg(not(unix))]
+fn per_user_name() -> String {
+    "regards-token".to_string()
+}
+
+/// This tool's folder in the user's cache folder.
+pub(super) fn user_cache_dir() -> Option<PathBuf> {
+    let base = if cfg!(windows) {
+        PathBuf::from(var("LOCALAPPDATA")?)
+    } else if let Some(dir) = var("XDG_CACHE_HOME").filter(|d| Path::new(d).is_absolute()) {
+        PathBuf::from(dir)
     } else {
-        home.join(".cache")
-    })
+        let home = PathBuf::from(var("HOME")?);
+        if cfg!(target_os = "macos") {
+            home.join("Library").join("Caches")
+        } else {
+            home.join(".cache")
+        }
+    };
+    Some(base.join("regards-token"))
 }
 
 /// How the keyring tiers may be probed from here.

@@ -17,7 +17,7 @@ use std::time::Duration;
 use clap::ValueEnum;
 
 pub use layers::{Layers, Origin, Sourced, config_path};
-pub use machine::{cache_paths, in_github_actions, keyring_options};
+pub use machine::{cache_paths, in_github_actions, keyring_options, lock_dir};
 pub use password::PasswordSource;
 
 use crate::cli::{
@@ -51,9 +51,11 @@ pub struct CacheSettings {
     pub min_ttl: Duration,
     pub refresh: bool,
     pub lock_timeout: Duration,
-    /// `None` with `--cache none`, which needs no folder (and so works
-    /// without HOME).
+    /// `None` with `--cache none`, which needs no cache folder (and so
+    /// works without HOME).
     pub paths: Option<CachePaths>,
+    /// Login locks and failed-login markers, needed in every cache mode.
+    pub lock_dir: PathBuf,
 }
 
 /// Where the cache keeps its files.
@@ -282,15 +284,20 @@ impl CacheValues {
 
     pub fn into_settings(self) -> anyhow::Result<CacheSettings> {
         let mode = self.mode.value;
+        let paths = match mode {
+            CacheMode::None => None,
+            _ => Some(cache_paths()?),
+        };
         Ok(CacheSettings {
             mode,
             min_ttl: self.min_ttl.value,
             refresh: self.refresh,
             lock_timeout: self.lock_timeout,
-            paths: match mode {
-                CacheMode::None => None,
-                _ => Some(cache_paths()?),
+            lock_dir: match &paths {
+                Some(paths) => paths.lock_dir.clone(),
+                None => lock_dir(machine::user_cache_dir().as_deref()),
             },
+            paths,
         })
     }
 }

@@ -116,6 +116,37 @@ pub fn closed_port() -> u16 {
     listener.local_addr().expect("its address").port()
 }
 
+/// Starts `n` runs made by `make` at once, each given `stdin` (then end of
+/// file), and waits for all of them: for what parallel CI jobs do.
+pub fn parallel(n: usize, make: impl Fn() -> std::process::Command, stdin: &str) -> Vec<Ran> {
+    use std::io::Write;
+    use std::process::Stdio;
+    let children: Vec<_> = (0..n)
+        .map(|_| {
+            let mut child = make()
+                .stdin(Stdio::piped())
+                .stdout(Stdio::piped())
+                .stderr(Stdio::piped())
+                .spawn()
+                .expect("start regards-token");
+            let mut pipe = child.stdin.take().expect("piped stdin");
+            pipe.write_all(stdin.as_bytes()).expect("write stdin");
+            child
+        })
+        .collect();
+    children
+        .into_iter()
+        .map(|child| {
+            let out = child.wait_with_output().expect("wait for regards-token");
+            Ran {
+                code: out.status.code().expect("exited, not killed"),
+                stdout: String::from_utf8(out.stdout).expect("utf-8 stdout"),
+                stderr: String::from_utf8(out.stderr).expect("utf-8 stderr"),
+            }
+        })
+        .collect()
+}
+
 /// What one run printed, with the checks every test makes.
 pub struct Ran {
     pub code: i32,

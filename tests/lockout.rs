@@ -1,0 +1,232 @@
+//! One command costs at most one password attempt the server could have
+//! judged, and parallel runs share one login and one refusal: on slow
+//! servers, broken answers, answers that are not HTTP, in every cache
+//! mode, and whatever the spelling of the host.
+
+mod common;
+
+use std::time::Duration;
+
+use common::*;
+
+/// `n` runs of `get` at once, each with `password` on stdin and `args`.
+fn get_in_parallel(
+    sandbox: &Sandbox,
+    server: &Server,
+    n: usize,
+    password: &str,
+    args: &[&str],
+) -> Vec<Ran> {
+    let make = || {
+        let mut cmd = sandbox.std_login(server);
+        cmd.arg("--password-stdin").args(args);
+        cmd
+    };
+    parallel(n, make, &format!("{password}\n"))
+}
+
+/// A server that takes 1.5 s to answer a login, judging it at once.
+fn slow_server() -> Server {
+    Server::builder()
+        .login_delay(Duration::from_millis(1500))
+        .lockout_threshold(0)
+        .start()
+}
+
+// ---- a timed-out attempt ----------------------------------------------------
+
+#[test]
+fn a_login_slower_than_the_timeout_is_sent_once() {
+    let server = slow_server();
+    let sandbox = Sandbox::new();
+    let ran = run(sandbox
+        .login(&server)
+        .args(["--password-stdin", "--timeout", "1s", "--retries", "2"])
+        .write_stdin("wrong\n"));
+    let line = ran.fails(4);
+    assert!(
+        line.contains("within 1s after the login was sent"),
+        "{line}"
+    );
+    assert!(
+        line.ends_with("the server may have checked the password, so it was not sent again"),
+        "{line}"
+    );
+    assert!(
+        ran.hint().contains("counts towards locking the account"),
+        "{}",
+        ran.stderr
+    );
+    assert_eq!(server.token_requests(), 1);
+    // The server judged it all the same.
+    std::thread::sleep(Duration::from_millis(800));
+    assert_eq!(server.failed_attempts(DEMO_LOGIN), 1);
+}
+
+#[test]
+fn parallel_runs_behind_a_timed_out_attempt_do_not_send_it_again() {
+    for cache in ["file", "none"] {
+        let server = slow_server();
+        let sandbox = Sandbox::new();
+        let runs = get_in_parallel(
+            &sandbox,
+            &server,
+            20,
+            "wrong",
+            &["--timeout", "1s", "--cache", cache],
+        );
+        for ran in &runs {
+            let line = ran.fails(4);
+            assert!(line.contains("no answer from"), "{cache}: {line}");
+        }
+        let replays = runs
+            .iter()
+            .filter(|r| r.stderr.contains("the same password is not sent again for"))
+            .count();
+        assert_eq!(replays, 19, "{cache}");
+        assert_eq!(server.token_requests(), 1, "{cache}: one judged attempt");
+        std::thread::sleep(Duration::from_millis(800));
+        assert_eq!(server.failed_attempts(DEMO_LOGIN), 1, "{cache}");
+    }
+}
+
+/// A marker holds back the same secrets only: the right password, or the
+/// right client secret, goes through at once.
+#[test]
+fn a_timed_out_attempt_holds_back_only_the_same_secrets() {
+    let server = Server::builder().script(vec![Canned::Hang]).start();
+    let sandbox = Sandbox::new();
+    run(sandbox
+        .login(&server)
+        .args(["--password-stdin", "--timeout", "300ms"])
+        .write_stdin("wrong\n"))
+    .fails(4);
+    let ran = run(sandbox
+        .login(&server)
+        .args(["--password-stdin"])
+        .write_stdin("wrong\n"));
+    assert!(ran.fails(4).contains("the same password is not sent again"));
+    assert_eq!(server.token_requests(), 1);
+    run(&mut sandbox.get(&server)).ok();
+    assert_eq!(server.token_requests(), 2);
+}
+
+// ---- every cache mode -------------------------------------------------------
+
+#[test]
+fn parallel_wrong_passwords_send_one_login_in_every_cache_mode() {
+    for args in [
+        &["--cache", "none"][..],
+        &["--no-cache"],
+        &["--cache", "file"],
+    ] {
+        let server = Server::builder().lockout_threshold(0).start();
+        let sandbox = Sandbox::new();
+        let runs = get_in_parallel(&sandbox, &server, 20, "wrong", args);
+        for ran in &runs {
+            assert!(
+                ran.fails(3).contains("login refused by"),
+                "{args:?}: {}",
+                ran.stderr
+            );
+        }
+        assert_eq!(server.token_requests(), 1, "{args:?}");
+        assert_eq!(server.failed_attempts(DEMO_LOGIN), 1, "{args:?}");
+    }
+}
+
+// ---- tokens shorter than --min-ttl -------------------------------------------
+
+#[test]
+fn parallel_runs_share_a_token_shorter_than_min_ttl() {
+    // Every run starts before the first login is answered.
+    let server = Server::builder()
+        .lifetime(120)
+        .login_delay(Duration::from_millis(700))
+        .start();
+    let sandbox = Sandbox::new();
+    let runs = get_in_parallel(&sandbox, &server, 30, DEMO_PASSWORD, &["--cache", "file"]);
+    let first = runs[0].ok().to_string();
+    for ran in &runs {
+        assert_eq!(ran.ok(), first, "one token for all");
+        assert!(
+            ran.stderr
+                .contains("warning: the new token lasts only 1m 5"),
+            "{}",
+            ran.stderr
+        );
+    }
+    let shared = runs
+        .iter()
+        .filter(|r| r.stderr.contains("(another run just got it)"))
+        .count();
+    assert_eq!(shared, 29);
+    assert_eq!(server.token_requests(), 1);
+    // A later run still logs in again: the token is too short to keep.
+    run(sandbox.get(&server).args(["--cache", "file"])).ok();
+    assert_eq!(server.token_requests(), 2);
+}
+
+// ---- the host's spelling ------------------------------------------------------
+
+#[test]
+fn a_refusal_holds_back_the_same_host_however_it_is_spelled() {
+    let server = Server::builder().start();
+    let sandbox = Sandbox::new();
+    let port = server.port();
+    let spellings = [
+        format!("HTTP://LOCALHOST:{port}/"),
+        format!("http://localhost:{port}"),
+        format!("http://LocalHost:{port}//"),
+    ];
+    for (n, host) in spellings.iter().enumerate() {
+        let ran = run(sandbox
+            .login(&server)
+            .args(["--host", host, "--password-stdin"])
+            .write_stdin("wrong\n"));
+        let line = ran.fails(3);
+        if n > 0 {
+            assert!(
+                line.contains("the same password is not sent again"),
+                "{line}"
+            );
+        }
+    }
+    assert_eq!(server.token_requests(), 1);
+}
+
+// ---- answers that are not HTTP ------------------------------------------------
+
+#[test]
+fn answers_that_are_not_http_are_exit_5_and_sent_once() {
+    let many_headers: String = (0..5000).map(|i| format!("X-Header-{i}: v\r\n")).collect();
+    let answers: Vec<(&str, Vec<u8>)> = vec![
+        (
+            "binary bytes",
+            b"\x00\x01\x02\xff\xfe\x16\x03\x01 garbage\r\n\r\n".to_vec(),
+        ),
+        (
+            "5,000 headers",
+            format!("HTTP/1.1 200 OK\r\n{many_headers}Content-Length: 0\r\n\r\n").into_bytes(),
+        ),
+        (
+            "an 8 MiB header",
+            format!("HTTP/1.1 200 OK\r\nX-Big: {}\r\n\r\n", "a".repeat(8 << 20)).into_bytes(),
+        ),
+        (
+            "control bytes in a header",
+            b"HTTP/1.1 200 OK\r\nX-Bad: a\x01b\r\nContent-Length: 0\r\n\r\n".to_vec(),
+        ),
+    ];
+    for (what, bytes) in answers {
+        let server = scripted(vec![Canned::Bytes(bytes), Canned::Normal, Canned::Normal]);
+        let ran = run(Sandbox::new().get(&server).args(["--retries", "2"]));
+        let line = ran.fails(5);
+        assert!(
+            line.contains("answered with something that is not HTTP"),
+            "{what}: {line}"
+        );
+        assert!(!ran.stderr.contains("retrying"), "{what}");
+        assert_eq!(server.token_requests(), 1, "{what}");
+    }
+}
