@@ -47,7 +47,7 @@ complete -c regards-token -n "__fish_regards_token_using_subcommand get" -l requ
 query\t'Everything in the query string (REGARDS 1.x; deprecated by 2.x)'"
 complete -c regards-token -n "__fish_regards_token_using_subcommand get" -l ca-cert -d 'A PEM file of extra certificate authorities to trust, in addition to the system\'s [env: REGARDS_CA_CERT]' -r -F
 complete -c regards-token -n "__fish_regards_token_using_subcommand get" -l timeout -d 'Give up on one attempt after this long, e.g. 750ms, 30s, 2m [default: 30s]' -r
-complete -c regards-token -n "__fish_regards_token_using_subcommand get" -l retries -d 'Extra attempts when the server could not have judged the password (connection failed, timeout, 502, 503, 504) [default: 2]' -r
+complete -c regards-token -n "__fish_regards_token_using_subcommand get" -l retries -d 'Extra attempts when the server provably did not check the password (no connection could be made, or the gateway\'s own 503) [default: 2]' -r
 complete -c regards-token -n "__fish_regards_token_using_subcommand get" -l password-file -d 'Read the password from the first line of this file' -r -F
 complete -c regards-token -n "__fish_regards_token_using_subcommand get" -l cache -d 'Where to keep tokens: the system keyring, else a private file (auto), the keyring or fail (keyring), a file, or nowhere (none) [env: REGARDS_TOKEN_CACHE] [default: auto]' -r -f -a "auto\t'The system keyring if one answers, else a private file (with a warning)'
 keyring\t'The system keyring, or fail with exit code 6'
@@ -92,7 +92,7 @@ complete -c regards-token -n "__fish_regards_token_using_subcommand exec" -l req
 query\t'Everything in the query string (REGARDS 1.x; deprecated by 2.x)'"
 complete -c regards-token -n "__fish_regards_token_using_subcommand exec" -l ca-cert -d 'A PEM file of extra certificate authorities to trust, in addition to the system\'s [env: REGARDS_CA_CERT]' -r -F
 complete -c regards-token -n "__fish_regards_token_using_subcommand exec" -l timeout -d 'Give up on one attempt after this long, e.g. 750ms, 30s, 2m [default: 30s]' -r
-complete -c regards-token -n "__fish_regards_token_using_subcommand exec" -l retries -d 'Extra attempts when the server could not have judged the password (connection failed, timeout, 502, 503, 504) [default: 2]' -r
+complete -c regards-token -n "__fish_regards_token_using_subcommand exec" -l retries -d 'Extra attempts when the server provably did not check the password (no connection could be made, or the gateway\'s own 503) [default: 2]' -r
 complete -c regards-token -n "__fish_regards_token_using_subcommand exec" -l password-file -d 'Read the password from the first line of this file' -r -F
 complete -c regards-token -n "__fish_regards_token_using_subcommand exec" -l cache -d 'Where to keep tokens: the system keyring, else a private file (auto), the keyring or fail (keyring), a file, or nowhere (none) [env: REGARDS_TOKEN_CACHE] [default: auto]' -r -f -a "auto\t'The system keyring if one answers, else a private file (with a warning)'
 keyring\t'The system keyring, or fail with exit code 6'
@@ -120,7 +120,7 @@ complete -c regards-token -n "__fish_regards_token_using_subcommand inspect" -l 
 query\t'Everything in the query string (REGARDS 1.x; deprecated by 2.x)'"
 complete -c regards-token -n "__fish_regards_token_using_subcommand inspect" -l ca-cert -d 'A PEM file of extra certificate authorities to trust, in addition to the system\'s [env: REGARDS_CA_CERT]' -r -F
 complete -c regards-token -n "__fish_regards_token_using_subcommand inspect" -l timeout -d 'Give up on one attempt after this long, e.g. 750ms, 30s, 2m [default: 30s]' -r
-complete -c regards-token -n "__fish_regards_token_using_subcommand inspect" -l retries -d 'Extra attempts when the server could not have judged the password (connection failed, timeout, 502, 503, 504) [default: 2]' -r
+complete -c regards-token -n "__fish_regards_token_using_subcommand inspect" -l retries -d 'Extra attempts when the server provably did not check the password (no connection could be made, or the gateway\'s own 503) [default: 2]' -r
 complete -c regards-token -n "__fish_regards_token_using_subcommand inspect" -l cache -d 'Where to keep tokens: the system keyring, else a private file (auto), the keyring or fail (keyring), a file, or nowhere (none) [env: REGARDS_TOKEN_CACHE] [default: auto]' -r -f -a "auto\t'The system keyring if one answers, else a private file (with a warning)'
 keyring\t'The system keyring, or fail with exit code 6'
 file\t'A private file under the user\'s cache folder'
@@ -144,7 +144,7 @@ complete -c regards-token -n "__fish_regards_token_using_subcommand doctor" -l r
 query\t'Everything in the query string (REGARDS 1.x; deprecated by 2.x)'"
 complete -c regards-token -n "__fish_regards_token_using_subcommand doctor" -l ca-cert -d 'A PEM file of extra certificate authorities to trust, in addition to the system\'s [env: REGARDS_CA_CERT]' -r -F
 complete -c regards-token -n "__fish_regards_token_using_subcommand doctor" -l timeout -d 'Give up on one attempt after this long, e.g. 750ms, 30s, 2m [default: 30s]' -r
-complete -c regards-token -n "__fish_regards_token_using_subcommand doctor" -l retries -d 'Extra attempts when the server could not have judged the password (connection failed, timeout, 502, 503, 504) [default: 2]' -r
+complete -c regards-token -n "__fish_regards_token_using_subcommand doctor" -l retries -d 'Extra attempts when the server provably did not check the password (no connection could be made, or the gateway\'s own 503) [default: 2]' -r
 complete -c regards-token -n "__fish_regards_token_using_subcommand doctor" -l cache -d 'Where to keep tokens: the system keyring, else a private file (auto), the keyring or fail (keyring), a file, or nowhere (none) [env: REGARDS_TOKEN_CACHE] [default: auto]' -r -f -a "auto\t'The system keyring if one answers, else a private file (with a warning)'
 keyring\t'The system keyring, or fail with exit code 6'
 file\t'A private file under the user\'s cache folder'
@@ -179,7 +179,7 @@ complete -c regards-token -n "__fish_regards_token_using_subcommand config; and 
 query\t'Everything in the query string (REGARDS 1.x; deprecated by 2.x)'"
 complete -c regards-token -n "__fish_regards_token_using_subcommand config; and __fish_seen_subcommand_from show" -l ca-cert -d 'A PEM file of extra certificate authorities to trust, in addition to the system\'s [env: REGARDS_CA_CERT]' -r -F
 complete -c regards-token -n "__fish_regards_token_using_subcommand config; and __fish_seen_subcommand_from show" -l timeout -d 'Give up on one attempt after this long, e.g. 750ms, 30s, 2m [default: 30s]' -r
-complete -c regards-token -n "__fish_regards_token_using_subcommand config; and __fish_seen_subcommand_from show" -l retries -d 'Extra attempts when the server could not have judged the password (connection failed, timeout, 502, 503, 504) [default: 2]' -r
+complete -c regards-token -n "__fish_regards_token_using_subcommand config; and __fish_seen_subcommand_from show" -l retries -d 'Extra attempts when the server provably did not check the password (no connection could be made, or the gateway\'s own 503) [default: 2]' -r
 complete -c regards-token -n "__fish_regards_token_using_subcommand config; and __fish_seen_subcommand_from show" -l password-file -d 'Read the password from the first line of this file' -r -F
 complete -c regards-token -n "__fish_regards_token_using_subcommand config; and __fish_seen_subcommand_from show" -l cache -d 'Where to keep tokens: the system keyring, else a private file (auto), the keyring or fail (keyring), a file, or nowhere (none) [env: REGARDS_TOKEN_CACHE] [default: auto]' -r -f -a "auto\t'The system keyring if one answers, else a private file (with a warning)'
 keyring\t'The system keyring, or fail with exit code 6'

@@ -196,8 +196,8 @@ pub struct ServerArgs {
     #[arg(long, value_parser = parse_duration, value_name = "DURATION")]
     pub timeout: Option<Duration>,
 
-    /// Extra attempts when the server could not have judged the password
-    /// (connection failed, timeout, 502, 503, 504) [default: 2]
+    /// Extra attempts when the server provably did not check the password
+    /// (no connection could be made, or the gateway's own 503) [default: 2]
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(0..=10))]
     pub retries: Option<u32>,
 }
