@@ -500,6 +500,18 @@ fn no_cache_needs_no_home() {
         .env_remove("XDG_CACHE_HOME")
         .env_remove("XDG_RUNTIME_DIR"));
     ran.ok();
+    // The login lock is still taken, in a folder of this user's own in
+    // the temporary folder.
+    let locks = walk(&sandbox.path().join("tmp"));
+    assert_eq!(locks.len(), 1, "{locks:?}");
+    let folder = locks[0].parent().unwrap();
+    // SAFETY: geteuid has no preconditions.
+    let uid = unsafe { libc::geteuid() };
+    assert_eq!(
+        folder,
+        sandbox.path().join(format!("tmp/regards-token-{uid}"))
+    );
+    assert_eq!(mode(folder), 0o700);
     let ran = run(sandbox
         .get(&server)
         .args(["--cache", "file"])

@@ -76,6 +76,8 @@ impl Sandbox {
             .env("XDG_CONFIG_HOME", home.join("config"))
             .env("XDG_DATA_HOME", home.join("data"))
             .env("XDG_RUNTIME_DIR", home.join("run"))
+            // The last resort for the login lock, never the machine's /tmp.
+            .env("TMPDIR", home.join("tmp"))
             // Tests of the login itself run without a cache, so each run
             // sends its request; the cache tests choose their store.
             .env("REGARDS_TOKEN_CACHE", "none")
