@@ -111,6 +111,103 @@ fn a_timed_out_attempt_holds_back_only_the_same_secrets() {
     assert_eq!(server.token_requests(), 2);
 }
 
+/// A listening socket whose accept queue is full: the kernel drops new
+/// connection requests, so a connect to it hangs until its timeout.
+struct FullBacklog {
+    fd: i32,
+    port: u16,
+    _queued: Vec<std::net::TcpStream>,
+}
+
+impl FullBacklog {
+    fn new() -> FullBacklog {
+        // SAFETY: plain socket calls on a descriptor this test owns; the
+        // address structure is fully initialised before use.
+        unsafe {
+            let fd = libc::socket(libc::AF_INET, libc::SOCK_STREAM, 0);
+            assert!(fd >= 0, "socket");
+            let mut addr: libc::sockaddr_in = std::mem::zeroed();
+            addr.sin_family = libc::AF_INET as libc::sa_family_t;
+            addr.sin_addr.s_addr = u32::from(std::net::Ipv4Addr::LOCALHOST).to_be();
+            let len = std::mem::size_of::<libc::sockaddr_in>() as libc::socklen_t;
+            let ptr = &addr as *const libc::sockaddr_in as *const libc::sockaddr;
+            assert_eq!(libc::bind(fd, ptr, len), 0, "bind");
+            assert_eq!(libc::listen(fd, 0), 0, "listen");
+            let mut bound: libc::sockaddr_in = std::mem::zeroed();
+            let mut bound_len = len;
+            let bound_ptr = &mut bound as *mut libc::sockaddr_in as *mut libc::sockaddr;
+            assert_eq!(libc::getsockname(fd, bound_ptr, &mut bound_len), 0);
+            let port = u16::from_be(bound.sin_port);
+            // Fill the queue; a connect past it hangs, which is the point.
+            let target = std::net::SocketAddr::from(([127, 0, 0, 1], port));
+            let queued = (0..4)
+                .filter_map(|_| {
+                    std::net::TcpStream::connect_timeout(&target, Duration::from_millis(200)).ok()
+                })
+                .collect();
+            FullBacklog {
+                fd,
+                port,
+                _queued: queued,
+            }
+        }
+    }
+}
+
+impl Drop for FullBacklog {
+    fn drop(&mut self) {
+        // SAFETY: the descriptor is this struct's own and still open.
+        unsafe { libc::close(self.fd) };
+    }
+}
+
+/// A host that never completes the connection sent nothing: the attempt is
+/// retried, announced as such, and leaves no marker behind.
+#[test]
+fn a_connect_timeout_is_retried() {
+    let backlog = FullBacklog::new();
+    let sandbox = Sandbox::new();
+    let host = format!("http://127.0.0.1:{}", backlog.port);
+    let ran = run(sandbox
+        .cmd()
+        .args([
+            "get",
+            "--host",
+            &host,
+            "-s",
+            "p",
+            "-u",
+            "u",
+            "--password-stdin",
+            "-v",
+            "--timeout",
+            "500ms",
+            "--retries",
+            "1",
+        ])
+        .write_stdin("pw\n"));
+    let line = ran.fails(4);
+    assert!(
+        line.contains(&format!("cannot connect to {host}")),
+        "{line}"
+    );
+    assert_eq!(
+        ran.stderr
+            .matches("the password was not checked): attempt 2 of 2")
+            .count(),
+        1,
+        "{}",
+        ran.stderr
+    );
+    assert!(!ran.stderr.contains("may have checked"), "{}", ran.stderr);
+    let markers: Vec<_> = std::fs::read_dir(sandbox.path().join("run/regards-token"))
+        .unwrap()
+        .flatten()
+        .filter(|e| e.path().extension().is_some_and(|x| x == "attempt"))
+        .collect();
+    assert!(markers.is_empty(), "nothing was sent, nothing to hold back");
+}
+
 // ---- every cache mode -------------------------------------------------------
 
 #[test]

@@ -31,7 +31,10 @@ pub fn client(host: &Host, tls: &Tls, timeout: Duration) -> anyhow::Result<Clien
         .redirect(reqwest::redirect::Policy::none())
         .referer(false)
         .timeout(timeout)
-        .connect_timeout(timeout.min(MAX_CONNECT_TIMEOUT));
+        // Shorter than the whole attempt's bound, so that a host that never
+        // answers fails as a connection (nothing sent: retried) rather
+        // than as an attempt that may have been judged.
+        .connect_timeout(timeout.mul_f64(0.9).min(MAX_CONNECT_TIMEOUT));
     if host.is_loopback() {
         // A proxy from the environment would carry a loopback request,
         // password included, off this machine (in clear for http://).
