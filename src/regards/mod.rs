@@ -32,7 +32,7 @@ pub struct LoginFailed {
 }
 
 impl LoginFailed {
-    fn not_sent(error: anyhow::Error) -> LoginFailed {
+    fn not_judged(error: anyhow::Error) -> LoginFailed {
         let error = match error.downcast::<Error>() {
             Ok(typed) => typed,
             Err(other) => Error::usage(format!("{other:#}")),
@@ -46,7 +46,7 @@ impl LoginFailed {
 
 /// Logs in once (plus the retries the rules allow) and returns the token.
 pub fn login(server: &Server, password: &Secret<String>) -> Result<Token, LoginFailed> {
-    let transport = Transport::new(server).map_err(LoginFailed::not_sent)?;
+    let transport = Transport::new(server).map_err(LoginFailed::not_judged)?;
     let (granted, received_at) = transport.login(server, password)?;
     Ok(token_from(granted, received_at))
 }
