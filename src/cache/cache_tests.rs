@@ -120,10 +120,10 @@ fn the_store_wins_over_the_fallback_and_failures_are_misses() {
     let dir = tempfile::tempdir().unwrap();
     let keyring = Memory::named("keyutils");
     keyring
-        .set(&key(), &entry::encode(&token("from.keyring")))
+        .set(&key(), &entry::encode(&token("from.keyring"), &key()))
         .unwrap();
     let file = Memory::named("file");
-    file.set(&key(), &entry::encode(&token("from.file")))
+    file.set(&key(), &entry::encode(&token("from.file"), &key()))
         .unwrap();
     let mut both = cache(keyring, Some(file), dir.path());
     assert_eq!(both.read().unwrap().value.expose(), "from.keyring");
@@ -142,7 +142,7 @@ fn the_first_read_is_used_once() {
     let mut cache = Cache::with_stores(
         Box::new(Memory::named("keyutils")),
         None,
-        Some(Some(entry::encode(&token("probed")))),
+        Some(Some(entry::encode(&token("probed"), &key()))),
         key(),
         IndexFile::new(dir.path(), dir.path()),
     );

@@ -112,7 +112,7 @@ impl Cache {
             (None, Some(fallback)) => (get_logged(fallback.as_ref(), &self.key)?, fallback.name()),
             (None, None) => return None,
         };
-        match entry::decode(&bytes) {
+        match entry::decode(&bytes, &self.key) {
             Ok(token) => Some(token),
             Err(why) => {
                 verbose!(1, "ignoring the cached entry ({from}): {why}");
@@ -124,7 +124,7 @@ impl Cache {
     /// Stores `token` (in the fallback when the store refuses) and records
     /// it in the index. Returns the name of the store that kept it.
     pub fn write(&self, token: &Token) -> Result<&'static str, StoreError> {
-        let bytes = entry::encode(token);
+        let bytes = entry::encode(token, &self.key);
         let kept_by = match (self.store.set(&self.key, &bytes), &self.fallback) {
             (Ok(()), _) => self.store.name(),
             (Err(err), Some(fallback)) => {
