@@ -139,9 +139,15 @@ pub fn logout(args: LogoutArgs, layers: &Layers) -> anyhow::Result<()> {
     let mut failed = Vec::new();
     for record in records {
         let removal = cache::remove_everywhere(&stores, &unreachable, &record.key, &record.store);
+        // The index is a file anyone of this user can edit: shown like
+        // server text, as `status` does.
+        let clean = crate::error::sanitize;
+        let key = &record.key;
         let who = format!(
             "{} {} {}",
-            record.key.host, record.key.scope, record.key.username
+            key.host,
+            clean(&key.scope),
+            clean(&key.username)
         );
         if removal.failed.is_empty() {
             let from = match removal.removed_from.as_slice() {
