@@ -9,6 +9,8 @@ use std::time::Duration;
 use clap::builder::NonEmptyStringValueParser;
 use clap::{ArgAction, Args, Parser, Subcommand, ValueEnum};
 
+use crate::settings::{MAX_LOCK_TIMEOUT, MAX_MIN_TTL, MAX_TIMEOUT};
+
 /// Get an access token from a REGARDS server.
 ///
 /// Prints the token on stdout and nothing else, so that
@@ -193,7 +195,7 @@ pub struct ServerArgs {
 
     /// Give up on one attempt after this long, e.g. 750ms, 30s, 2m
     /// [default: 30s]
-    #[arg(long, value_parser = parse_duration, value_name = "DURATION")]
+    #[arg(long, value_parser = parse_timeout, value_name = "DURATION")]
     pub timeout: Option<Duration>,
 
     /// Extra attempts when the server provably did not check the password
@@ -231,7 +233,7 @@ pub struct CacheArgs {
 
     /// Do not use a cached token with less time left than this, e.g. 5m,
     /// 1h [env: REGARDS_TOKEN_MIN_TTL] [default: 5m]
-    #[arg(long, value_parser = parse_duration_or_zero, value_name = "DURATION")]
+    #[arg(long, value_parser = parse_min_ttl, value_name = "DURATION")]
     pub min_ttl: Option<Duration>,
 
     /// Ignore the cached token: log in again and cache the new token
@@ -240,7 +242,7 @@ pub struct CacheArgs {
 
     /// How long to wait for another run logging in to the same account
     /// [default: 60s]
-    #[arg(long, value_parser = parse_duration, value_name = "DURATION")]
+    #[arg(long, value_parser = parse_lock_timeout, value_name = "DURATION")]
     pub lock_timeout: Option<Duration>,
 }
 
@@ -326,6 +328,34 @@ pub fn parse_duration_or_zero(text: &str) -> Result<Duration, String> {
         .map_err(|err| format!("{err} (write it like 750ms, 30s, 2m or 1h30m)"))
 }
 
+/// `--timeout` and the config's `timeout`: see `settings::MAX_TIMEOUT`.
+pub fn parse_timeout(text: &str) -> Result<Duration, String> {
+    at_most(parse_duration(text)?, MAX_TIMEOUT, "30s or 2m")
+}
+
+/// `--min-ttl`, `REGARDS_TOKEN_MIN_TTL` and the config's `min_ttl`: see
+/// `settings::MAX_MIN_TTL`.
+pub fn parse_min_ttl(text: &str) -> Result<Duration, String> {
+    at_most(parse_duration_or_zero(text)?, MAX_MIN_TTL, "5m or 1h")
+}
+
+/// `--lock-timeout`: see `settings::MAX_LOCK_TIMEOUT`.
+pub fn parse_lock_timeout(text: &str) -> Result<Duration, String> {
+    at_most(parse_duration(text)?, MAX_LOCK_TIMEOUT, "60s or 5m")
+}
+
+/// Refuses durations past `max`: a value that long is a typing error, and
+/// adding it to a clock could overflow.
+fn at_most(duration: Duration, max: Duration, example: &str) -> Result<Duration, String> {
+    if duration > max {
+        return Err(format!(
+            "longer than the {} allowed (write e.g. {example})",
+            humantime::format_duration(max)
+        ));
+    }
+    Ok(duration)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -345,5 +375,27 @@ mod tests {
         assert!(parse_duration("30").is_err());
         assert!(parse_duration("0s").is_err());
         assert!(parse_duration("soon").is_err());
+    }
+
+    #[test]
+    fn durations_have_upper_bounds() {
+        assert_eq!(parse_timeout("1h"), Ok(MAX_TIMEOUT));
+        assert_eq!(
+            parse_timeout("61m"),
+            Err("longer than the 1h allowed (write e.g. 30s or 2m)".into())
+        );
+        assert_eq!(parse_lock_timeout("1h"), Ok(MAX_LOCK_TIMEOUT));
+        assert!(parse_lock_timeout("1h 1s").is_err());
+        assert_eq!(parse_min_ttl("0s"), Ok(Duration::ZERO));
+        assert_eq!(parse_min_ttl("1year"), Ok(MAX_MIN_TTL));
+        assert_eq!(
+            parse_min_ttl("2years"),
+            Err("longer than the 1year allowed (write e.g. 5m or 1h)".into())
+        );
+        for huge in ["584000000000y", "584942417355y", "99999999999999999999999s"] {
+            assert!(parse_timeout(huge).is_err(), "{huge}");
+            assert!(parse_min_ttl(huge).is_err(), "{huge}");
+            assert!(parse_lock_timeout(huge).is_err(), "{huge}");
+        }
     }
 }

@@ -14,7 +14,7 @@ use clap::ValueEnum;
 use serde::Deserialize;
 use toml::Spanned;
 
-use crate::cli::{CacheMode, RequestStyle, parse_duration, parse_duration_or_zero};
+use crate::cli::{CacheMode, RequestStyle, parse_min_ttl, parse_timeout};
 use crate::error::Error;
 use crate::host::Host;
 
@@ -186,8 +186,8 @@ fn check(key: &str, value: &str) -> Result<(), String> {
         "host" => Host::parse(value).map(drop).map_err(|e| e.to_string()),
         "request_style" => RequestStyle::from_str(value, true).map(drop),
         "cache" => CacheMode::from_str(value, true).map(drop),
-        "min_ttl" => parse_duration_or_zero(value).map(drop),
-        "timeout" => parse_duration(value).map(drop),
+        "min_ttl" => parse_min_ttl(value).map(drop),
+        "timeout" => parse_timeout(value).map(drop),
         _ if value.trim().is_empty() => Err("it is empty".into()),
         _ => Ok(()),
     }

@@ -1,6 +1,7 @@
 //! `regards-token status` and `regards-token logout`: what the cache holds,
 //! and removing it. Both work from the index, so they never prompt a
-//! keyring for a listing (logout opens only the stores it removes from).
+//! keyring for a listing; logout removes each selected token from every
+//! store that answers.
 
 use std::time::SystemTime;
 
@@ -12,7 +13,7 @@ use crate::error::{Error, Kind};
 use crate::host::Host;
 use crate::output;
 use crate::settings::{self, Layers};
-use crate::warning;
+use crate::{verbose, warning};
 
 #[derive(Serialize)]
 struct Listed<'a> {
@@ -121,36 +122,53 @@ pub fn logout(args: LogoutArgs, layers: &Layers) -> anyhow::Result<()> {
                 && username.as_ref().is_none_or(|u| *u == r.key.username))
     };
     let paths = settings::cache_paths()?;
-    let keyring = settings::keyring_options();
     let index = IndexFile::new(&paths.cache_dir, &paths.lock_dir);
+    let records: Vec<Record> = index.records().into_iter().filter(selected).collect();
+    if records.is_empty() {
+        warning!("no cached token matched");
+        return Ok(());
+    }
+    // Every store, not only the one the index names: a failed keyring
+    // write or an earlier token can have left an entry in another.
+    let (stores, unreachable) = cache::open_all(&paths, &settings::keyring_options());
+    for skipped in &unreachable {
+        verbose!(1, "not looking in {}: {}", skipped.tier, skipped.reason);
+    }
     let mut removed = Vec::new();
+    let mut lines = String::new();
     let mut failed = Vec::new();
-    for record in index.records().into_iter().filter(|r| selected(r)) {
-        let outcome = cache::open_named(&record.store, &paths, &keyring)
-            .map_err(|skipped| skipped.reason)
-            .and_then(|store| store.delete(&record.key).map_err(|err| err.0));
-        match outcome {
-            Ok(_) => removed.push(record),
-            Err(why) => failed.push(format!(
-                "{} {} {} ({}): {why}",
-                record.key.host, record.key.scope, record.key.username, record.store
-            )),
+    for record in records {
+        let removal = cache::remove_everywhere(&stores, &unreachable, &record.key, &record.store);
+        // The index is a file anyone of this user can edit: shown like
+        // server text, as `status` does.
+        let clean = crate::error::sanitize;
+        let key = &record.key;
+        let who = format!(
+            "{} {} {}",
+            key.host,
+            clean(&key.scope),
+            clean(&key.username)
+        );
+        if removal.failed.is_empty() {
+            let from = match removal.removed_from.as_slice() {
+                [] => "already gone".to_string(),
+                names => names.join(", "),
+            };
+            lines.push_str(&format!("removed {who} ({from})\n"));
+            removed.push(record);
+        } else {
+            let why: Vec<String> = removal
+                .failed
+                .iter()
+                .map(|(store, why)| format!("{store}: {why}"))
+                .collect();
+            failed.push(format!("{who} ({})", why.join("; ")));
         }
     }
+    // A record whose token may still be somewhere stays listed, so that
+    // `status` shows it and `logout` can be run again.
     index.remove(|r| removed.contains(r))?;
-    let text: String = removed
-        .iter()
-        .map(|r| {
-            format!(
-                "removed {} {} {} ({})\n",
-                r.key.host, r.key.scope, r.key.username, r.store
-            )
-        })
-        .collect();
-    if removed.is_empty() && failed.is_empty() {
-        warning!("no cached token matched");
-    }
-    output::print(&text)?;
+    output::print(&lines)?;
     if !failed.is_empty() {
         return Err(Error::new(
             Kind::KeyringUnavailable,

@@ -12,6 +12,15 @@ use serde::Deserialize;
 
 use crate::secret::Secret;
 
+/// The longest token accepted, from the server or from the cache. A
+/// REGARDS JWT is under a few KiB, and one that carries an identity
+/// provider's access token 10 to 20 KiB; 64 KiB leaves that room three
+/// times over and is already more than web servers accept in a header by
+/// default (8 to 16 KiB), so no token that could be used is refused, while
+/// a value of megabytes (in a forged answer or an edited cache file) is
+/// never handed to a program as a token.
+pub const MAX_TOKEN_BYTES: usize = 64 * 1024;
+
 #[derive(Clone, Debug)]
 pub struct Token {
     pub value: Secret<String>,
@@ -31,7 +40,7 @@ impl Token {
             .checked_add(Duration::from_secs(expires_in))
             .unwrap_or(far_future());
         let claims = decode_claims(&value);
-        let by_claim = claims.as_ref().and_then(|c| c.exp).map(unix_time);
+        let by_claim = claims.as_ref().and_then(Claims::expiry);
         let expires_at = by_claim.map_or(by_lifetime, |exp| exp.min(by_lifetime));
         Token {
             value: Secret::new(value),
@@ -69,6 +78,19 @@ pub struct Claims {
     pub role: Option<String>,
     pub sub: Option<String>,
     pub email: Option<String>,
+}
+
+impl Claims {
+    /// When `exp` says the token expires; an `exp` past what the system
+    /// can represent saturates to the far future, never a panic.
+    pub fn expiry(&self) -> Option<SystemTime> {
+        self.exp.map(unix_time)
+    }
+}
+
+/// When the JWT `jwt` says it expires, if it is one and says so.
+pub fn claimed_expiry(jwt: &str) -> Option<SystemTime> {
+    decode_claims(jwt)?.expiry()
 }
 
 /// Reads the payload of a compact JWT without checking its signature.
@@ -182,5 +204,13 @@ mod tests {
     fn huge_lifetimes_do_not_overflow() {
         let token = Token::new("t".into(), u64::MAX, UNIX_EPOCH);
         assert_eq!(token.expires_at, far_future());
+        let now = SystemTime::now();
+        let token = Token::new("t".into(), u64::MAX, now);
+        assert_eq!(token.expires_at, far_future());
+        let far = jwt(r#"{"exp":18446744073709551615}"#);
+        assert_eq!(claimed_expiry(&far), Some(far_future()));
+        let token = Token::new(far, u64::MAX, now);
+        assert_eq!(token.expires_at, far_future());
+        assert!(token.time_left(now) > Duration::from_secs(1 << 36));
     }
 }

@@ -41,6 +41,19 @@ fn server(script: Vec<Canned>) -> Server {
         .start()
 }
 
+/// The cache key `get` files the entries of `server` under.
+fn entry_key(server: &Server) -> regards_token::cache::CacheKey {
+    regards_token::cache::CacheKey {
+        host: regards_token::host::Host::parse(&server.url())
+            .expect("the test server's URL")
+            .as_str()
+            .to_string(),
+        scope: "project1".into(),
+        username: LOGIN.into(),
+        client_id: "client".into(),
+    }
+}
+
 /// `get` at `-vv` with the password and the client secret in the
 /// environment (where CI systems put them).
 fn get(sandbox: &Sandbox, url: &str) -> Command {
@@ -641,7 +654,7 @@ fn runs_killed_while_storing_leave_a_whole_entry() {
         for path in files_in(&tokens_dir(&sandbox)) {
             if named(&path).ends_with(".json") {
                 let bytes = std::fs::read(&path).expect("read the entry");
-                if let Err(why) = regards_token::cache::entry::decode(&bytes) {
+                if let Err(why) = regards_token::cache::entry::decode(&bytes, &entry_key(&server)) {
                     panic!("round {round}: {} is {why}", path.display());
                 }
             }

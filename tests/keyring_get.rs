@@ -78,6 +78,26 @@ fn keeps_tokens_in(tier: &str) {
     );
     run(&mut get(&sandbox, &server, tier, "keyring")).ok();
     assert_eq!(server.token_requests(), 2, "logged in again after logout");
+
+    // A token left in the keyring while the index names a newer one in a
+    // file: logout removes both, not only the one the index names.
+    run(get(&sandbox, &server, tier, "file").arg("--refresh")).ok();
+    let removed = run(in_tier(sandbox.cmd().args(["logout", "--all"]), tier))
+        .ok()
+        .to_string();
+    assert_eq!(
+        removed,
+        format!(
+            "removed {} project1 {DEMO_LOGIN} ({tier}, file)\n",
+            server.url()
+        )
+    );
+    run(&mut get(&sandbox, &server, tier, "keyring")).ok();
+    assert_eq!(
+        server.token_requests(),
+        4,
+        "nothing was left in the keyring"
+    );
     run(in_tier(sandbox.cmd().args(["logout", "--all"]), tier)).ok();
     eprintln!("{MARKER} tier={tier}");
 }

@@ -7,7 +7,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use base64::Engine;
 use proptest::prelude::*;
-use regards_token::cache::entry;
+use regards_token::cache::{CacheKey, entry};
 use regards_token::host::Host;
 use regards_token::regards::{Granted, Outcome, Unexpected, classify};
 use regards_token::secret::Secret;
@@ -699,6 +699,16 @@ fn quotes_nothing_of(message: &str, token: &str) -> Result<(), TestCaseError> {
     Ok(())
 }
 
+/// The key every entry of these properties is written for and read with.
+fn entry_key() -> CacheKey {
+    CacheKey {
+        host: "https://regards.example.org".into(),
+        scope: "project1".into(),
+        username: "sam@example.org".into(),
+        client_id: "client".into(),
+    }
+}
+
 fn some_token(value: String, received: u64, lifetime: u64) -> Token {
     Token {
         value: Secret::new(value),
@@ -713,7 +723,10 @@ fn some_token(value: String, received: u64, lifetime: u64) -> Token {
 /// A well-formed entry holding `token`, then damaged in one of the ways a
 /// disk, another program or an older version could damage it.
 fn damaged_entry(token: String) -> impl Strategy<Value = Vec<u8>> {
-    let good = entry::encode(&some_token(token.clone(), 1_700_000_000, 3600));
+    let good = entry::encode(
+        &some_token(token.clone(), 1_700_000_000, 3600),
+        &entry_key(),
+    );
     let len = good.len();
     prop_oneof![
         (0..len).prop_map({
@@ -737,9 +750,9 @@ fn damaged_entry(token: String) -> impl Strategy<Value = Vec<u8>> {
             }
         }),
         prop_oneof![
-            Just(("\"version\":1", "\"version\":0")),
-            Just(("\"version\":1", "\"version\":\"1\"")),
-            Just(("\"version\":1", "\"version\":99999999999999999999")),
+            Just(("\"version\":2", "\"version\":0")),
+            Just(("\"version\":2", "\"version\":\"1\"")),
+            Just(("\"version\":2", "\"version\":99999999999999999999")),
             Just(("\"received_at\":", "\"received_at\":-")),
             Just(("\"expires_at\":", "\"expires_at\":1e3,\"x\":")),
             Just(("\"role\":", "\"extra\":1,\"role\":")),
@@ -782,7 +795,7 @@ proptest! {
             bytes.extend_from_slice(token.as_bytes());
         }
         bytes.extend_from_slice(&after);
-        if let Err(why) = entry::decode(&bytes) {
+        if let Err(why) = entry::decode(&bytes, &entry_key()) {
             quotes_nothing_of(&why, &token)?;
         }
     }
@@ -794,7 +807,7 @@ proptest! {
     fn decoding_a_damaged_entry_quotes_no_token(
         (token, bytes) in sentinel_token().prop_flat_map(|t| (Just(t.clone()), damaged_entry(t))),
     ) {
-        match entry::decode(&bytes) {
+        match entry::decode(&bytes, &entry_key()) {
             Ok(decoded) => {
                 let value = decoded.value.expose();
                 prop_assert!(!value.is_empty() && value.bytes().all(|b| b.is_ascii_graphic()));
@@ -821,7 +834,7 @@ proptest! {
         token.role = role;
         token.tenant = tenant;
         token.email = email;
-        let decoded = entry::decode(&entry::encode(&token))
+        let decoded = entry::decode(&entry::encode(&token, &entry_key()), &entry_key())
             .map_err(|why| TestCaseError::fail(format!("did not round-trip: {why}")))?;
         prop_assert_eq!(decoded.value.expose(), &value);
         prop_assert_eq!(decoded.received_at, token.received_at);

@@ -14,6 +14,7 @@ struct Memory {
     entries: Mutex<HashMap<String, Vec<u8>>>,
     refuse_writes: bool,
     refuse_reads: bool,
+    refuse_deletes: bool,
 }
 
 impl Memory {
@@ -46,6 +47,9 @@ impl Store for Memory {
         Ok(())
     }
     fn delete(&self, key: &CacheKey) -> Result<bool, StoreError> {
+        if self.refuse_deletes {
+            return Err(StoreError("collection is locked".into()));
+        }
         Ok(self
             .entries
             .lock()
@@ -120,10 +124,10 @@ fn the_store_wins_over_the_fallback_and_failures_are_misses() {
     let dir = tempfile::tempdir().unwrap();
     let keyring = Memory::named("keyutils");
     keyring
-        .set(&key(), &entry::encode(&token("from.keyring")))
+        .set(&key(), &entry::encode(&token("from.keyring"), &key()))
         .unwrap();
     let file = Memory::named("file");
-    file.set(&key(), &entry::encode(&token("from.file")))
+    file.set(&key(), &entry::encode(&token("from.file"), &key()))
         .unwrap();
     let mut both = cache(keyring, Some(file), dir.path());
     assert_eq!(both.read().unwrap().value.expose(), "from.keyring");
@@ -142,10 +146,91 @@ fn the_first_read_is_used_once() {
     let mut cache = Cache::with_stores(
         Box::new(Memory::named("keyutils")),
         None,
-        Some(Some(entry::encode(&token("probed")))),
+        Some(Some(entry::encode(&token("probed"), &key()))),
         key(),
         IndexFile::new(dir.path(), dir.path()),
     );
     assert_eq!(cache.read().unwrap().value.expose(), "probed");
     assert!(cache.read().is_none(), "then the store itself is asked");
+}
+
+fn holding(store: Memory, value: &str) -> Box<dyn Store> {
+    store
+        .set(&key(), &entry::encode(&token(value), &key()))
+        .unwrap();
+    Box::new(store)
+}
+
+#[test]
+fn removal_takes_the_key_out_of_every_store() {
+    // The index says "file", but a failed keyring write left a copy in
+    // keyutils: both go.
+    let stores = vec![
+        Box::new(Memory::named("secret-service")) as Box<dyn Store>,
+        holding(Memory::named("keyutils"), "left.behind"),
+        holding(Memory::named("file"), "a.b.c"),
+    ];
+    let removal = remove_everywhere(&stores, &[], &key(), "file");
+    assert_eq!(
+        removal,
+        Removal {
+            removed_from: vec!["keyutils", "file"],
+            failed: vec![],
+        }
+    );
+    for store in &stores {
+        assert_eq!(store.get(&key()), Ok(None), "{}", store.name());
+    }
+    assert_eq!(
+        remove_everywhere(&stores, &[], &key(), "file"),
+        Removal::default(),
+        "nothing left, nothing failed"
+    );
+}
+
+#[test]
+fn removal_fails_only_where_the_token_may_still_be() {
+    let locked = Memory {
+        refuse_deletes: true,
+        ..Memory::named("secret-service")
+    };
+    let stores = vec![
+        holding(locked, "a.b.c"),
+        holding(Memory::named("file"), "a.b.c"),
+    ];
+    let removal = remove_everywhere(&stores, &[], &key(), "secret-service");
+    assert_eq!(removal.removed_from, vec!["file"]);
+    assert_eq!(
+        removal.failed,
+        vec![(
+            "secret-service".to_string(),
+            "collection is locked".to_string()
+        )]
+    );
+
+    // A tier that did not answer is passed over, unless the index says
+    // the token is there.
+    let unreachable = vec![Skipped {
+        tier: "keyutils",
+        reason: "no session keyring".into(),
+    }];
+    let stores = vec![holding(Memory::named("file"), "a.b.c")];
+    let removal = remove_everywhere(&stores, &unreachable, &key(), "file");
+    assert_eq!(removal.removed_from, vec!["file"]);
+    assert!(removal.failed.is_empty());
+    let stores = vec![holding(Memory::named("file"), "a.b.c")];
+    let removal = remove_everywhere(&stores, &unreachable, &key(), "keyutils");
+    assert_eq!(removal.removed_from, vec!["file"]);
+    assert_eq!(
+        removal.failed,
+        vec![("keyutils".to_string(), "no session keyring".to_string())]
+    );
+    let removal = remove_everywhere(&stores, &unreachable, &key(), "keychain");
+    assert_eq!(
+        removal.failed,
+        vec![(
+            "keychain".to_string(),
+            "not available on this system".to_string()
+        )]
+    );
 }

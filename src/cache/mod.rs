@@ -112,7 +112,7 @@ impl Cache {
             (None, Some(fallback)) => (get_logged(fallback.as_ref(), &self.key)?, fallback.name()),
             (None, None) => return None,
         };
-        match entry::decode(&bytes) {
+        match entry::decode(&bytes, &self.key) {
             Ok(token) => Some(token),
             Err(why) => {
                 verbose!(1, "ignoring the cached entry ({from}): {why}");
@@ -124,7 +124,7 @@ impl Cache {
     /// Stores `token` (in the fallback when the store refuses) and records
     /// it in the index. Returns the name of the store that kept it.
     pub fn write(&self, token: &Token) -> Result<&'static str, StoreError> {
-        let bytes = entry::encode(token);
+        let bytes = entry::encode(token, &self.key);
         let kept_by = match (self.store.set(&self.key, &bytes), &self.fallback) {
             (Ok(()), _) => self.store.name(),
             (Err(err), Some(fallback)) => {
@@ -152,17 +152,57 @@ fn get_logged(store: &dyn Store, key: &CacheKey) -> Option<Vec<u8>> {
     })
 }
 
-/// Opens the store named in an index record, for `logout`.
-pub fn open_named(
-    name: &str,
+/// Every store a token may be kept in, for `logout`: each keyring tier of
+/// this system that answers, then the file store; with the reason of each
+/// tier that did not answer.
+pub fn open_all(
     paths: &CachePaths,
     keyring: &KeyringOptions,
-) -> Result<Box<dyn Store>, Skipped> {
-    if name == "file" {
-        Ok(Box::new(file_store(paths)))
-    } else {
-        keyring::open_named(keyring, name)
+) -> (Vec<Box<dyn Store>>, Vec<Skipped>) {
+    let (mut stores, unreachable) = keyring::open_all(keyring);
+    stores.push(Box::new(file_store(paths)));
+    (stores, unreachable)
+}
+
+/// What removing one key from every store did.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct Removal {
+    /// The stores that held an entry for the key and no longer do.
+    pub removed_from: Vec<&'static str>,
+    /// The stores that may still hold one, with why.
+    pub failed: Vec<(String, String)>,
+}
+
+/// Removes `key` from each of `stores`, which `open_all` opened. A token
+/// is stored in one place, but a store whose write failed half-way, or an
+/// earlier token kept elsewhere, can leave an entry in another: so every
+/// store is asked, and a store that fails is reported. `recorded`, the
+/// store the index names, surely held the token: when it is among
+/// `unreachable` rather than `stores`, that is a failure too. A tier that
+/// did not answer and is not the recorded one is passed over: it was not
+/// where this token went.
+pub fn remove_everywhere(
+    stores: &[Box<dyn Store>],
+    unreachable: &[Skipped],
+    key: &CacheKey,
+    recorded: &str,
+) -> Removal {
+    let mut removal = Removal::default();
+    for store in stores {
+        match store.delete(key) {
+            Ok(true) => removal.removed_from.push(store.name()),
+            Ok(false) => {}
+            Err(err) => removal.failed.push((store.name().to_string(), err.0)),
+        }
     }
+    if !stores.iter().any(|s| s.name() == recorded) {
+        let why = unreachable.iter().find(|s| s.tier == recorded).map_or_else(
+            || "not available on this system".to_string(),
+            |s| s.reason.clone(),
+        );
+        removal.failed.push((recorded.to_string(), why));
+    }
+    removal
 }
 
 fn file_store(paths: &CachePaths) -> FileStore {

@@ -8,7 +8,7 @@ use serde_json::Value;
 
 use super::failure::Verdict;
 use crate::secret::Secret;
-use crate::token::is_b64token;
+use crate::token::{MAX_TOKEN_BYTES, is_b64token};
 
 /// What one answer from the token endpoint means.
 #[derive(Debug, PartialEq, Eq)]
@@ -238,6 +238,11 @@ fn granted(json: &Value) -> Result<Granted, String> {
         Some(_) => return Err("access_token is not a string".into()),
         None => return Err("it has no access_token".into()),
     };
+    if access_token.len() > MAX_TOKEN_BYTES {
+        return Err(format!(
+            "access_token is longer than {MAX_TOKEN_BYTES} bytes"
+        ));
+    }
     if !is_b64token(&access_token) {
         // A token with spaces, quotes or control characters would break the
         // header it goes into, and the shell line `--format env` prints.

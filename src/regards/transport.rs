@@ -139,7 +139,9 @@ impl Transport {
             request = request.header(CONTENT_TYPE, "application/json").body(body);
         }
         let started = Instant::now();
-        let deadline = started + server.timeout;
+        // Settings bound the timeout to an hour; the bound here keeps a
+        // `Server` built some other way from overflowing the clock.
+        let deadline = started + server.timeout.min(crate::settings::MAX_TIMEOUT);
         let result = request
             .send()
             .map_err(Failure::from_reqwest)

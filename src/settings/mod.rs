@@ -21,8 +21,8 @@ pub use machine::{cache_paths, in_github_actions, keyring_options, lock_dir};
 pub use password::PasswordSource;
 
 use crate::cli::{
-    CacheArgs, CacheMode, Format, GetArgs, PasswordArgs, RequestStyle, ServerArgs, parse_duration,
-    parse_duration_or_zero,
+    CacheArgs, CacheMode, Format, GetArgs, PasswordArgs, RequestStyle, ServerArgs, parse_min_ttl,
+    parse_timeout,
 };
 use crate::error::Error;
 use crate::host::Host;
@@ -34,6 +34,20 @@ pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
 pub const DEFAULT_RETRIES: u32 = 2;
 pub const DEFAULT_MIN_TTL: Duration = Duration::from_secs(5 * 60);
 pub const DEFAULT_LOCK_TIMEOUT: Duration = Duration::from_secs(60);
+/// Upper bounds on the durations a user can set, refused past them as
+/// usage errors (exit 2). Each is far beyond any sensible value, so it
+/// only catches typing errors, and keeps clock arithmetic (now + timeout)
+/// far from overflowing.
+///
+/// One attempt: a login is answered in seconds, and proxies close idle
+/// connections within minutes.
+pub const MAX_TIMEOUT: Duration = Duration::from_secs(3600);
+/// Waiting for another run's login, which is itself bounded by `--timeout`.
+pub const MAX_LOCK_TIMEOUT: Duration = Duration::from_secs(3600);
+/// The margin a cached token must have left: REGARDS tokens last hours to
+/// 30 days, so a year already means "always log in". (humantime's year,
+/// 365.25 days, so that it reads `1year`.)
+pub const MAX_MIN_TTL: Duration = Duration::from_secs(31_557_600);
 /// Test-only and diagnostic: keyring tiers to pass over, comma-separated.
 pub const SKIP_STORES_VAR: &str = "REGARDS_TOKEN_SKIP_STORES";
 
@@ -187,7 +201,7 @@ impl ServerValues {
                 "--timeout",
                 &[],
                 "timeout",
-                parse_duration,
+                parse_timeout,
                 DEFAULT_TIMEOUT,
             )?,
             retries: args.retries.unwrap_or(DEFAULT_RETRIES),
@@ -274,7 +288,7 @@ impl CacheValues {
                 "--min-ttl",
                 &["REGARDS_TOKEN_MIN_TTL"],
                 "min_ttl",
-                parse_duration_or_zero,
+                parse_min_ttl,
                 DEFAULT_MIN_TTL,
             )?,
             refresh: args.refresh,

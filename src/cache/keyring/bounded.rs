@@ -48,16 +48,27 @@ impl BoundedStore {
             + Send
             + 'static,
     {
+        self.check_not_stuck()?;
+        let backend = Arc::clone(&self.backend);
+        let account = key.account();
+        let limit = self.chunk_limit;
+        self.finish(deadline::run(self.deadline, move || {
+            op(&*backend, &account, limit)
+        }))
+    }
+
+    fn check_not_stuck(&self) -> Result<(), StoreError> {
         if self.stuck.load(Ordering::Relaxed) {
             return Err(StoreError(format!(
                 "gave up on this keyring earlier: {}",
                 deadline::timeout_reason(self.deadline)
             )));
         }
-        let backend = Arc::clone(&self.backend);
-        let account = key.account();
-        let limit = self.chunk_limit;
-        match deadline::run(self.deadline, move || op(&*backend, &account, limit)) {
+        Ok(())
+    }
+
+    fn finish<T>(&self, outcome: Result<keyring_core::Result<T>, String>) -> Result<T, StoreError> {
+        match outcome {
             Ok(Ok(value)) => Ok(value),
             Ok(Err(err)) => Err(StoreError(errors::describe(&err))),
             Err(reason) => {
@@ -77,23 +88,65 @@ impl Store for BoundedStore {
         self.call(key, read)
     }
 
+    /// A write that fails is followed by removing the entry: a keyring can
+    /// fail after creating it (keyutils adds the key to the session
+    /// keyring, then is denied linking it to the persistent one), and the
+    /// caller, told it failed, keeps the token elsewhere. A write that
+    /// misses the deadline is removed if it lands later.
     fn set(&self, key: &CacheKey, value: &[u8]) -> Result<(), StoreError> {
+        self.check_not_stuck()?;
         let value = value.to_vec();
-        self.call(key, move |backend, account, limit| match limit {
-            Some(limit) => chunked::set(backend, SERVICE, account, &value, limit),
-            None => backend.build(SERVICE, account, None)?.set_secret(&value),
-        })
+        let limit = self.chunk_limit;
+        let (backend, account) = (Arc::clone(&self.backend), key.account());
+        let (late_backend, late_account) = (Arc::clone(&self.backend), key.account());
+        let outcome = deadline::run_or_undo(
+            self.deadline,
+            move || {
+                let written = write(&*backend, &account, &value, limit);
+                if written.is_err() {
+                    // Best effort: the write's own error is the one to report.
+                    let _ = remove(&*backend, &account, limit);
+                }
+                written
+            },
+            move |late: keyring_core::Result<()>| {
+                if late.is_ok() {
+                    let _ = remove(&*late_backend, &late_account, limit);
+                }
+            },
+        );
+        self.finish(outcome)
     }
 
     fn delete(&self, key: &CacheKey) -> Result<bool, StoreError> {
-        self.call(key, |backend, account, limit| match limit {
-            Some(_) => chunked::delete(backend, SERVICE, account),
-            None => match backend.build(SERVICE, account, None)?.delete_credential() {
-                Ok(()) => Ok(true),
-                Err(Error::NoEntry) => Ok(false),
-                Err(err) => Err(err),
-            },
-        })
+        self.call(key, remove)
+    }
+}
+
+fn write(
+    backend: &CredentialStore,
+    account: &str,
+    value: &[u8],
+    limit: Option<usize>,
+) -> keyring_core::Result<()> {
+    match limit {
+        Some(limit) => chunked::set(backend, SERVICE, account, value, limit),
+        None => backend.build(SERVICE, account, None)?.set_secret(value),
+    }
+}
+
+fn remove(
+    backend: &CredentialStore,
+    account: &str,
+    limit: Option<usize>,
+) -> keyring_core::Result<bool> {
+    match limit {
+        Some(_) => chunked::delete(backend, SERVICE, account),
+        None => match backend.build(SERVICE, account, None)?.delete_credential() {
+            Ok(()) => Ok(true),
+            Err(Error::NoEntry) => Ok(false),
+            Err(err) => Err(err),
+        },
     }
 }
 

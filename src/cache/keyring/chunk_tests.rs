@@ -17,11 +17,15 @@ use crate::cache::key::SERVICE;
 struct Limited {
     inner: Arc<mock::Store>,
     limit: usize,
+    /// Writes to an account ending with this fail, as a keyring can
+    /// midway through the chunks of one value.
+    fail_on: Option<&'static str>,
 }
 
 struct LimitedCred {
     inner: Entry,
     limit: usize,
+    fails: bool,
 }
 
 impl CredentialStoreApi for Limited {
@@ -41,6 +45,7 @@ impl CredentialStoreApi for Limited {
         let cred: Arc<Credential> = Arc::new(LimitedCred {
             inner,
             limit: self.limit,
+            fails: self.fail_on.is_some_and(|suffix| user.ends_with(suffix)),
         });
         Ok(Entry::new_with_credential(cred))
     }
@@ -53,6 +58,9 @@ impl CredentialApi for LimitedCred {
     fn set_secret(&self, secret: &[u8]) -> keyring_core::Result<()> {
         if secret.len() > self.limit {
             return Err(Error::TooLong("secret".into(), self.limit as u32));
+        }
+        if self.fails {
+            return Err(Error::PlatformFailure("the keyring broke".into()));
         }
         self.inner.set_secret(secret)
     }
@@ -74,9 +82,14 @@ impl CredentialApi for LimitedCred {
 }
 
 fn chunked_store(mock: &Arc<mock::Store>) -> BoundedStore {
+    failing_chunked_store(mock, None)
+}
+
+fn failing_chunked_store(mock: &Arc<mock::Store>, fail_on: Option<&'static str>) -> BoundedStore {
     let limited: Arc<CredentialStore> = Arc::new(Limited {
         inner: mock.clone(),
         limit: WINDOWS_SECRET_LIMIT,
+        fail_on,
     });
     let (store, _) = open_backend(
         backend(limited, Some(WINDOWS_SECRET_LIMIT)),
@@ -98,6 +111,7 @@ fn the_size_limit_is_real_without_chunks() {
     let limited: Arc<CredentialStore> = Arc::new(Limited {
         inner: mock,
         limit: WINDOWS_SECRET_LIMIT,
+        fail_on: None,
     });
     let (store, _) = open_backend(backend(limited, None), Duration::from_secs(5), None)
         .expect("the mock answers");
@@ -155,4 +169,38 @@ fn a_missing_or_foreign_chunk_reads_as_no_entry() {
     head.set_secret(b"not ours").expect("a foreign value");
     assert_eq!(store.get(&key("a")), Ok(None));
     assert_eq!(store.delete(&key("a")), Ok(true));
+}
+
+#[test]
+fn a_chunked_write_that_fails_midway_leaves_no_chunk() {
+    let mock = mock::Store::new().expect("a mock store");
+    let account = key("a").account();
+    let chunks = |mock: &mock::Store| -> Vec<usize> {
+        (0..5)
+            .filter(|&i| {
+                let name = if i == 0 {
+                    account.clone()
+                } else {
+                    format!("{account}#{i}")
+                };
+                raw(mock, name).is_some()
+            })
+            .collect()
+    };
+    // Chunks 3 and 2 are written, then chunk 1 fails.
+    let failing = failing_chunked_store(&mock, Some("#1"));
+    let err = failing.set(&key("a"), &[7u8; 9000]).expect_err("fails");
+    assert_eq!(err.0, "keyring failure: the keyring broke");
+    assert_eq!(chunks(&mock), Vec::<usize>::new(), "no orphan chunk");
+
+    // Over an older value: neither is left, so no mix of the two is read.
+    chunked_store(&mock)
+        .set(&key("a"), &[1u8; 6000])
+        .expect("set in chunks");
+    assert_eq!(chunks(&mock), vec![0, 1, 2]);
+    failing
+        .set(&key("a"), &[7u8; 9000])
+        .expect_err("fails again");
+    assert_eq!(chunks(&mock), Vec::<usize>::new());
+    assert_eq!(failing.get(&key("a")), Ok(None));
 }

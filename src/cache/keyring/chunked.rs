@@ -124,10 +124,24 @@ pub(crate) fn set(
 ) -> Result<()> {
     let chunks = split(value, limit)?;
     let old_count = current_count(store, service, account)?;
-    for (index, chunk) in chunks.iter().enumerate().rev() {
-        store
-            .build(service, &chunk_account(account, index), None)?
-            .set_secret(chunk)?;
+    let written = chunks
+        .iter()
+        .enumerate()
+        .rev()
+        .try_for_each(|(index, chunk)| {
+            store
+                .build(service, &chunk_account(account, index), None)?
+                .set_secret(chunk)
+        });
+    if let Err(err) = written {
+        // Chunks of the new value written before the failure would be
+        // orphans no header counts: remove them and the old value's, so
+        // the entry is gone rather than left half-written. Best effort:
+        // the write's error is the one to report.
+        for index in (0..chunks.len().max(old_count)).rev() {
+            let _ = remove(store, service, &chunk_account(account, index));
+        }
+        return Err(err);
     }
     // From the far end, so that an interrupted cleanup leaves no gap that
     // would hide later chunks from the next one.

@@ -8,7 +8,7 @@
 //! joined: joining it would hang exactly as the keyring does. It ends with
 //! the process at worst, holding nothing but its copy of the request.
 
-use std::sync::mpsc;
+use std::sync::{Arc, Mutex, PoisonError, mpsc};
 use std::thread;
 use std::time::Duration;
 
@@ -31,6 +31,48 @@ where
         Ok(value) => Ok(value),
         Err(mpsc::RecvTimeoutError::Timeout) => Err(timeout_reason(deadline)),
         // Only a panic in the job drops the sender without sending.
+        Err(mpsc::RecvTimeoutError::Disconnected) => {
+            Err("the keyring call stopped unexpectedly".into())
+        }
+    }
+}
+
+/// Like `run`, for a job that changes the keyring: when the caller gives up
+/// before `job` answers, `undo` runs on the job's thread with the late
+/// result (a write that lands after the deadline is then removed, since
+/// the caller went on as if it had failed). The hand-over is under a lock,
+/// so a result is either taken by the caller or given to `undo`, never
+/// lost between the two.
+pub(crate) fn run_or_undo<T, F, U>(deadline: Duration, job: F, undo: U) -> Result<T, String>
+where
+    T: Send + 'static,
+    F: FnOnce() -> T + Send + 'static,
+    U: FnOnce(T) + Send + 'static,
+{
+    let gave_up = Arc::new(Mutex::new(false));
+    let (tx, rx) = mpsc::sync_channel(1);
+    let flag = Arc::clone(&gave_up);
+    thread::Builder::new()
+        .name("keyring-call".into())
+        .spawn(move || {
+            let value = job();
+            let gave_up = flag.lock().unwrap_or_else(PoisonError::into_inner);
+            if *gave_up {
+                drop(gave_up);
+                undo(value);
+            } else {
+                // Capacity 1 and nothing sent before: this does not block.
+                let _ = tx.send(value);
+            }
+        })
+        .map_err(|err| format!("could not start a keyring thread: {err}"))?;
+    match rx.recv_timeout(deadline) {
+        Ok(value) => Ok(value),
+        Err(mpsc::RecvTimeoutError::Timeout) => {
+            *gave_up.lock().unwrap_or_else(PoisonError::into_inner) = true;
+            // The answer may have come between the timeout and the flag.
+            rx.try_recv().map_err(|_| timeout_reason(deadline))
+        }
         Err(mpsc::RecvTimeoutError::Disconnected) => {
             Err("the keyring call stopped unexpectedly".into())
         }
@@ -75,6 +117,33 @@ mod tests {
             Err("no answer within 200ms (a locked keyring waiting for a password?)".into())
         );
         assert!(start.elapsed() < Duration::from_secs(2));
+    }
+
+    #[test]
+    fn a_late_answer_is_undone_and_a_timely_one_is_not() {
+        let undone = Arc::new(Mutex::new(Vec::new()));
+        let record = |undone: &Arc<Mutex<Vec<u32>>>| {
+            let undone = Arc::clone(undone);
+            move |value| undone.lock().unwrap().push(value)
+        };
+        assert_eq!(
+            run_or_undo(Duration::from_secs(5), || 1, record(&undone)),
+            Ok(1)
+        );
+        let late = run_or_undo(
+            Duration::from_millis(100),
+            || {
+                thread::sleep(Duration::from_millis(300));
+                2
+            },
+            record(&undone),
+        );
+        assert!(late.is_err());
+        let start = Instant::now();
+        while undone.lock().unwrap().is_empty() && start.elapsed() < Duration::from_secs(10) {
+            thread::sleep(Duration::from_millis(20));
+        }
+        assert_eq!(*undone.lock().unwrap(), vec![2], "only the late answer");
     }
 
     #[test]

@@ -114,6 +114,21 @@ pub fn open(opts: &KeyringOptions, key: &CacheKey) -> Result<Opened, Vec<Skipped
     Err(skipped)
 }
 
+/// Opens every tier of this system that answers, without reading
+/// anything, for removing a token wherever it may be; with each other
+/// tier's reason.
+pub fn open_all(opts: &KeyringOptions) -> (Vec<Box<dyn Store>>, Vec<Skipped>) {
+    let mut opened: Vec<Box<dyn Store>> = Vec::new();
+    let mut skipped = Vec::new();
+    for &tier in tiers() {
+        match open_tier(opts, tier, None) {
+            Ok((store, _)) => opened.push(Box::new(store)),
+            Err(reason) => skipped.push(Skipped { tier, reason }),
+        }
+    }
+    (opened, skipped)
+}
+
 /// Opens one tier by name, without reading anything, for removing entries
 /// recorded as kept there.
 pub fn open_named(opts: &KeyringOptions, name: &str) -> Result<Box<dyn Store>, Skipped> {

@@ -7,8 +7,10 @@ use std::sync::Arc;
 use std::thread;
 use std::time::{Duration, Instant};
 
-use keyring_core::api::CredentialStoreApi;
-use keyring_core::{CredentialStore, Entry, Error, mock};
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use keyring_core::api::{CredentialApi, CredentialStoreApi};
+use keyring_core::{Credential, CredentialStore, Entry, Error, mock};
 
 use super::*;
 use crate::cache::key::SERVICE;
@@ -267,4 +269,128 @@ fn without_a_session_bus_the_secret_service_is_not_tried() {
         "{skipped:?}"
     );
     assert!(start.elapsed() < Duration::from_secs(1));
+}
+
+/// How the writes of a `Faulty` keyring go wrong.
+#[derive(Clone, Copy)]
+enum Fault {
+    /// The entry is stored, then the write fails, as keyutils does when it
+    /// adds the key but may not link it to the persistent keyring.
+    StoreThenFail,
+    /// The entry is stored after this long.
+    StoreLate(Duration),
+}
+
+struct Faulty {
+    inner: Arc<mock::Store>,
+    fault: Fault,
+    /// Writes that reached the inner store.
+    landed: Arc<AtomicUsize>,
+}
+
+struct FaultyCred {
+    inner: Entry,
+    fault: Fault,
+    landed: Arc<AtomicUsize>,
+}
+
+impl CredentialStoreApi for Faulty {
+    fn vendor(&self) -> String {
+        "faulty mock".into()
+    }
+    fn id(&self) -> String {
+        self.inner.id()
+    }
+    fn build(
+        &self,
+        service: &str,
+        user: &str,
+        mods: Option<&HashMap<&str, &str>>,
+    ) -> keyring_core::Result<Entry> {
+        let cred: Arc<Credential> = Arc::new(FaultyCred {
+            inner: self.inner.build(service, user, mods)?,
+            fault: self.fault,
+            landed: Arc::clone(&self.landed),
+        });
+        Ok(Entry::new_with_credential(cred))
+    }
+    fn as_any(&self) -> &dyn Any {
+        self
+    }
+}
+
+impl CredentialApi for FaultyCred {
+    fn set_secret(&self, secret: &[u8]) -> keyring_core::Result<()> {
+        if let Fault::StoreLate(delay) = self.fault {
+            thread::sleep(delay);
+        }
+        self.inner.set_secret(secret)?;
+        self.landed.fetch_add(1, Ordering::SeqCst);
+        match self.fault {
+            Fault::StoreThenFail => Err(Error::NoStorageAccess("AccessDenied".into())),
+            Fault::StoreLate(_) => Ok(()),
+        }
+    }
+    fn get_secret(&self) -> keyring_core::Result<Vec<u8>> {
+        self.inner.get_secret()
+    }
+    fn delete_credential(&self) -> keyring_core::Result<()> {
+        self.inner.delete_credential()
+    }
+    fn get_credential(&self) -> keyring_core::Result<Option<Arc<Credential>>> {
+        Ok(None)
+    }
+    fn get_specifiers(&self) -> Option<(String, String)> {
+        self.inner.get_specifiers()
+    }
+    fn as_any(&self) -> &dyn Any {
+        self
+    }
+}
+
+fn faulty(fault: Fault, deadline: Duration) -> (Arc<mock::Store>, Arc<AtomicUsize>, BoundedStore) {
+    let mock = mock::Store::new().expect("a mock store");
+    let landed = Arc::new(AtomicUsize::new(0));
+    let store: Arc<CredentialStore> = Arc::new(Faulty {
+        inner: mock.clone(),
+        fault,
+        landed: Arc::clone(&landed),
+    });
+    let (store, _) = open_backend(backend(store, None), deadline, None).expect("the mock answers");
+    (mock, landed, store)
+}
+
+fn stored(mock: &mock::Store, key: &CacheKey) -> bool {
+    let entry = mock
+        .build(SERVICE, &key.account(), None)
+        .expect("a mock entry");
+    entry.get_secret().is_ok()
+}
+
+#[test]
+fn a_write_that_fails_after_storing_leaves_no_entry() {
+    let (mock, landed, store) = faulty(Fault::StoreThenFail, Duration::from_secs(5));
+    let err = store.set(&key("a"), b"token").expect_err("denied");
+    assert_eq!(err.0, "keyring not accessible: AccessDenied");
+    assert_eq!(landed.load(Ordering::SeqCst), 1, "the write did land");
+    assert!(!stored(&mock, &key("a")), "and was removed");
+}
+
+#[test]
+fn a_write_that_lands_after_the_deadline_is_removed() {
+    let (mock, landed, store) = faulty(
+        Fault::StoreLate(Duration::from_millis(300)),
+        Duration::from_millis(100),
+    );
+    let err = store.set(&key("a"), b"token").expect_err("too slow");
+    assert!(err.0.starts_with("no answer within 100ms"), "{err}");
+    let start = Instant::now();
+    while landed.load(Ordering::SeqCst) == 0 && start.elapsed() < Duration::from_secs(10) {
+        thread::sleep(Duration::from_millis(20));
+    }
+    assert_eq!(landed.load(Ordering::SeqCst), 1, "the write landed late");
+    while stored(&mock, &key("a")) && start.elapsed() < Duration::from_secs(10) {
+        thread::sleep(Duration::from_millis(20));
+    }
+    assert!(!stored(&mock, &key("a")), "the late write was removed");
 }
