@@ -9,7 +9,7 @@ use base64::Engine;
 use proptest::prelude::*;
 use regards_token::cache::{CacheKey, entry};
 use regards_token::host::Host;
-use regards_token::regards::{Granted, Outcome, Unexpected, classify};
+use regards_token::regards::{Granted, Outcome, Unexpected, Verdict, classify};
 use regards_token::secret::Secret;
 use regards_token::token::{Token, decode_claims};
 use serde_json::{Map, Value, json};
@@ -136,14 +136,24 @@ fn check_invariants(status: u16, outcome: &Outcome) -> Result<(), TestCaseError>
             granted.access_token
         );
     }
-    let retry_worthy = matches!(
-        outcome,
-        Outcome::ServerError {
-            status: 502..=504,
-            ..
-        }
-    );
+    // Only the gateway's own 503 proves the request was not forwarded.
+    let retry_worthy = matches!(outcome, Outcome::GatewayUnavailable { .. });
     prop_assert_eq!(outcome.retryable(), retry_worthy, "{:?}", outcome);
+    if retry_worthy {
+        prop_assert_eq!(status, 503);
+    }
+    // Nothing else proves the password was not checked: everything else
+    // holds back runs with the same secrets.
+    let unjudged = matches!(
+        outcome,
+        Outcome::GatewayUnavailable { .. } | Outcome::RequestRejected { .. }
+    );
+    prop_assert_eq!(
+        outcome.verdict() == Verdict::NotJudged,
+        unjudged,
+        "{:?}",
+        outcome
+    );
     Ok(())
 }
 
