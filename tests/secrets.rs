@@ -311,3 +311,45 @@ fn config_show_and_doctor_hide_credentials_in_the_host() {
         ran.leaks_none(&["PW-SENTINEL", "user:"]);
     }
 }
+
+/// A mistyped secret in the config file (unquoted, of the wrong type, or a
+/// password written under a key that does not exist): the error names the
+/// file, the line and the key, and shows no value, on stderr for `get` and
+/// `config show`, and on stdout for `doctor`.
+#[test]
+fn config_errors_never_show_a_secret_value() {
+    for (line, value) in [
+        ("client_secret = 987654321", "987654321"),
+        ("client_secret = 98765.4321", "98765"),
+        ("client_secret = S3cr3tSENTINEL", "S3cr3tSENTINEL"),
+        ("password = \"Pa55-SENTINEL\"", "Pa55-SENTINEL"),
+        ("password = 987654321", "987654321"),
+    ] {
+        let sandbox = Sandbox::new();
+        let config = sandbox.file(
+            "config.toml",
+            &format!("[default]\nhost = \"https://regards.example.org\"\n{line}\n"),
+        );
+        for command in [&["get", "-s", "p", "-u", "u"][..], &["config", "show"]] {
+            let ran = run(sandbox
+                .cmd()
+                .args(command)
+                .env("REGARDS_TOKEN_CONFIG", &config)
+                .env("REGARDS_PASSWORD", PASSWORD));
+            let error = ran.fails(2);
+            assert!(error.contains("config.toml, line 3: "), "{error}");
+            ran.leaks_none(&[value]);
+        }
+        let ran = run(sandbox
+            .cmd()
+            .arg("doctor")
+            .env("REGARDS_TOKEN_CONFIG", &config));
+        assert_eq!(ran.code, 1);
+        assert!(
+            ran.stdout.contains("config.toml, line 3: "),
+            "{}",
+            ran.stdout
+        );
+        ran.leaks_none(&[value]);
+    }
+}
