@@ -353,3 +353,41 @@ fn config_errors_never_show_a_secret_value() {
         ran.leaks_none(&[value]);
     }
 }
+
+/// `status` prints the host of each cached token like every URL: an index
+/// edited to hold credentials in a host does not get them printed.
+#[test]
+fn status_hides_credentials_in_a_listed_host() {
+    let server = server(vec![]);
+    let sandbox = Sandbox::new();
+    run(sandbox
+        .cmd()
+        .args(["get", "--host", &server.url(), "-s", "project1"])
+        .args([
+            "-u",
+            "sam@example.org",
+            "--password-stdin",
+            "--cache",
+            "file",
+        ])
+        .env("REGARDS_CLIENT_SECRET", CLIENT_SECRET)
+        .write_stdin(format!("{PASSWORD}\n")))
+    .ok();
+    let index = sandbox.path().join("cache/regards-token/index.json");
+    let text = std::fs::read_to_string(&index).unwrap();
+    let edited = text.replace(
+        &server.url(),
+        "http://me:PW-SENTINEL@127.0.0.1:1/?access_token=AT-SENTINEL",
+    );
+    assert_ne!(text, edited);
+    std::fs::write(&index, edited).unwrap();
+    for format in ["text", "json"] {
+        let ran = run(sandbox.cmd().args(["status", "--format", format]));
+        let listed = ran.ok();
+        assert!(
+            listed.contains("http://***@127.0.0.1:1/?access_token=[redacted]"),
+            "{listed}"
+        );
+        ran.leaks_none(&["PW-SENTINEL", "AT-SENTINEL"]);
+    }
+}
