@@ -391,3 +391,33 @@ fn status_hides_credentials_in_a_listed_host() {
         ran.leaks_none(&["PW-SENTINEL", "AT-SENTINEL"]);
     }
 }
+
+/// Any header shown at -vv may hold a URL: all go through the redaction.
+#[test]
+fn headers_at_vv_never_show_credentials_in_urls() {
+    let answer = Canned::Raw {
+        status: 503,
+        content_type: Some("application/json".into()),
+        body: b"{}".to_vec(),
+        extra_headers: vec![
+            ("Link".into(), "</t?token=T-SENTINEL>; rel=next".into()),
+            (
+                "Refresh".into(),
+                "0; url=https://sso.example/#access_token=AT-SENTINEL".into(),
+            ),
+            (
+                "Content-Location".into(),
+                "https://me:PW-SENTINEL@h.example/".into(),
+            ),
+        ],
+    };
+    let server = server(vec![answer]);
+    let ran = get(&server, PASSWORD, &["--retries", "0"]);
+    ran.fails(4);
+    assert!(
+        ran.stderr.contains("< link: </t?token=[redacted]"),
+        "{}",
+        ran.stderr
+    );
+    leaks_no_secret(&ran, &["T-SENTINEL", "AT-SENTINEL", "PW-SENTINEL"]);
+}

@@ -186,12 +186,11 @@ fn read_reply(
         .and_then(|v| v.trim().parse::<u64>().ok())
         .map(|secs| Duration::from_secs(secs).min(MAX_RETRY_AFTER));
     for (name, value) in response.headers() {
+        // Any header may carry a URL (location, content-location, link,
+        // refresh): all go through the URL redaction.
         let value = match name.as_str() {
             "set-cookie" | "authorization" => redact::HIDDEN.into(),
-            "location" | "content-location" => {
-                redact::url(&scrubber.scrub(value.to_str().unwrap_or("[not text]")))
-            }
-            _ => scrubber.scrub(value.to_str().unwrap_or("[not text]")),
+            _ => redact::url(&scrubber.scrub(value.to_str().unwrap_or("[not text]"))),
         };
         verbose!(2, "< {name}: {}", crate::error::sanitize(&value));
     }
