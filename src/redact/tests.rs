@@ -1,3 +1,6 @@
+use base64::Engine;
+use base64::engine::general_purpose::{STANDARD, URL_SAFE};
+
 use super::*;
 
 #[test]
