@@ -58,7 +58,7 @@ complete -c regards-token -n "__fish_regards_token_using_subcommand get" -l lock
 complete -c regards-token -n "__fish_regards_token_using_subcommand get" -l format -d 'What to print: the token, a JSON document, an HTTP header line, or a shell `export` line' -r -f -a "token\t'The token alone, then a newline'
 json\t'A JSON document with the token, its expiry and who it is for'
 header\t'`Authorization: Bearer <token>`, for `curl -H @-`'
-env\t'`export REGARDS_TOKEN=<token>`, for `eval "$(...)"`'
+env\t'`export REGARDS_TOKEN=\'<token>\'`, for `eval "$(...)"`'
 curl\t'A curl config line, for `curl -K-`: the token stays off curl\'s command line'"
 complete -c regards-token -n "__fish_regards_token_using_subcommand get" -l profile -d 'Use this profile of the config file [env: REGARDS_PROFILE]' -r
 complete -c regards-token -n "__fish_regards_token_using_subcommand get" -l insecure -d 'Do not verify the server\'s TLS certificate (dangerous: the password can be intercepted)'

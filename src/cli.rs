@@ -298,7 +298,7 @@ pub enum Format {
     Json,
     /// `Authorization: Bearer <token>`, for `curl -H @-`
     Header,
-    /// `export REGARDS_TOKEN=<token>`, for `eval "$(...)"`
+    /// `export REGARDS_TOKEN='<token>'`, for `eval "$(...)"`
     Env,
     /// A curl config line, for `curl -K-`: the token stays off curl's
     /// command line

@@ -221,19 +221,74 @@ fn located(path: &Path, text: &str, line: Option<usize>, message: &str) -> Error
     let Some(line) = line else {
         return Error::usage(format!("config file {}: {message}", path.display()));
     };
-    let key = text
-        .lines()
-        .nth(line - 1)
+    let line_text = text.lines().nth(line - 1).unwrap_or_default();
+    let message = if names_a_secret(line_text) {
+        without_values(&message, line_text)
+    } else {
+        message
+    };
+    let key = Some(line_text)
         .and_then(|l| l.split_once('='))
         .map(|(key, _)| key.trim().trim_matches('"'))
         .filter(|key| {
             !key.is_empty() && !message.contains(&format!("`{key}`")) && !message.starts_with(key)
         });
+    let password_key = line_text.split_once('=').is_some_and(|(key, _)| {
+        key.trim()
+            .trim_matches('"')
+            .eq_ignore_ascii_case("password")
+    });
     let key = key.map(|k| format!(" (key `{k}`)")).unwrap_or_default();
-    Error::usage(format!(
+    let error = Error::usage(format!(
         "config file {}, line {line}: {message}{key}",
         path.display()
-    ))
+    ));
+    if password_key {
+        return error.with_hint(
+            "the config file holds no password: use --password-file, --password-stdin, \
+             REGARDS_PASSWORD or the prompt",
+        );
+    }
+    error
+}
+
+/// Keys whose values are secrets: the client secret, and the password,
+/// which has no key but may be written in the file all the same.
+const SECRET_KEYS: [&str; 2] = ["client_secret", "password"];
+
+fn names_a_secret(line: &str) -> bool {
+    let line = line.to_ascii_lowercase();
+    SECRET_KEYS.iter().any(|key| line.contains(key))
+}
+
+/// The TOML error `message` about `line`, with nothing of the line's value
+/// in it: serde quotes a value of the wrong type (`integer `987654321``).
+/// Quoted words that are key names, and quoted punctuation (`expected
+/// `"``), stay; every other quoted word, and any copy of the value, goes.
+fn without_values(message: &str, line: &str) -> String {
+    let line_key = line.split_once('=').map_or("", |(key, _)| key.trim());
+    let mut out = String::new();
+    for (i, part) in message.split('`').enumerate() {
+        let quoted = i % 2 == 1;
+        let keep = !quoted
+            || part == line_key
+            || KEYS.contains(&part)
+            || SECRET_KEYS.contains(&part.to_ascii_lowercase().as_str())
+            || !part.chars().any(char::is_alphanumeric);
+        match (quoted, keep) {
+            (true, true) => out.push_str(&format!("`{part}`")),
+            (true, false) => out.push_str("[value not shown]"),
+            (false, _) => out.push_str(part),
+        }
+    }
+    let value = line.split_once('=').map_or("", |(_, value)| value.trim());
+    let value = value.trim_matches(['"', '\'']).trim();
+    // A short value would match inside words; quoted, it went above.
+    if value.chars().count() < 4 {
+        out
+    } else {
+        out.replace(value, "[value not shown]")
+    }
 }
 
 #[cfg(test)]

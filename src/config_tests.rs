@@ -78,3 +78,63 @@ fn a_missing_file_is_empty_unless_required() {
         "a profile needs a file"
     );
 }
+
+#[test]
+fn errors_about_a_secret_key_never_show_its_value() {
+    for (line, expected) in [
+        ("client_secret = 987654321", "line 2: invalid type: integer"),
+        (
+            "client_secret = 98765.4321e3",
+            "line 2: invalid type: floating point",
+        ),
+        (
+            "client_secret = 9876_54321",
+            "line 2: invalid type: integer",
+        ),
+        ("client_secret = true", "line 2: invalid type: boolean"),
+        (
+            "client_secret = 1979-05-27T07:32:00Z",
+            "line 2: invalid type",
+        ),
+        (
+            "client_secret = [987654321]",
+            "line 2: invalid type: sequence",
+        ),
+        (
+            "client_secret = s3cr3t987654321",
+            "line 2: string values must be quoted",
+        ),
+        ("client_secret = \"s3cr3t987654321\" 987654321", "line 2: "),
+        (
+            "client_secret = \"s3cr3t987654321",
+            "line 2: invalid basic string",
+        ),
+        ("x = { client_secret = 987654321 }", "line 2: "),
+        (
+            "password = \"987654321\"",
+            "line 2: unknown field `password`",
+        ),
+        ("password = 987654321", "line 2: unknown field `password`"),
+        ("Password = 987654321", "line 2: unknown field `Password`"),
+    ] {
+        for table in ["[default]", "[profiles.work]"] {
+            let text = format!("{table}\n{line}\n");
+            let err = load_text(&text, None).unwrap_err();
+            let message = err.to_string();
+            assert!(message.contains(expected), "{text:?}: {message}");
+            // What follows the file's (random) path.
+            let (_, message) = message.split_once(", line ").unwrap();
+            for part in [
+                "987654321",
+                "98765",
+                "9876",
+                "54321",
+                "true",
+                "1979",
+                "s3cr3t",
+            ] {
+                assert!(!message.contains(part), "{text:?}: {message}");
+            }
+        }
+    }
+}

@@ -118,9 +118,10 @@ pub fn report(err: &anyhow::Error) -> ExitCode {
 const MAX_SERVER_TEXT: usize = 300;
 
 /// Makes text that came from the server safe for a terminal: control
-/// characters (escape sequences, newlines) are escaped and the length is
-/// capped, so a hostile or broken server cannot rewrite the screen or bury
-/// the error under a stack trace.
+/// characters (escape sequences, newlines) and the invisible characters
+/// that reorder or hide text are escaped, and the length is capped, so a
+/// hostile or broken server cannot rewrite the screen, make a message read
+/// differently from what it says, or bury the error under a stack trace.
 pub fn sanitize(text: &str) -> String {
     let mut out = String::new();
     for (count, ch) in text.trim().chars().enumerate() {
@@ -132,11 +133,27 @@ pub fn sanitize(text: &str) -> String {
             '\n' => out.push_str("\\n"),
             '\r' => out.push_str("\\r"),
             '\t' => out.push(' '),
-            c if c.is_control() => out.extend(c.escape_unicode()),
+            c if c.is_control() || is_invisible(c) => out.extend(c.escape_unicode()),
             c => out.push(c),
         }
     }
     out
+}
+
+/// Characters a terminal does not show but that change what is shown: the
+/// bidirectional controls (U+202E turns `exe.txt` into `txt.exe`), the
+/// zero-width and other invisible format characters, the soft hyphen and
+/// the line and paragraph separators (some terminals break lines there).
+fn is_invisible(c: char) -> bool {
+    matches!(
+        c,
+        '\u{ad}'
+            | '\u{61c}'
+            | '\u{200b}'..='\u{200f}'
+            | '\u{2028}'..='\u{202e}'
+            | '\u{2060}'..='\u{206f}'
+            | '\u{feff}'
+    )
 }
 
 #[cfg(test)]
@@ -149,6 +166,17 @@ mod tests {
             sanitize("bad\x1b[31m red\nline\u{7}"),
             "bad\\u{1b}[31m red\\nline\\u{7}"
         );
+    }
+
+    #[test]
+    fn sanitize_escapes_bidi_and_invisible_characters() {
+        let hostile = "ok\u{202e}txt.exe\u{2028}x\u{2029}\u{200b}\u{feff}\u{ad}\u{61c}\u{200e}\u{200f}\u{202a}\u{2066}\u{2069}\u{2060}\u{2064}\u{200d}";
+        assert_eq!(
+            sanitize(hostile),
+            "ok\\u{202e}txt.exe\\u{2028}x\\u{2029}\\u{200b}\\u{feff}\\u{ad}\\u{61c}\\u{200e}\\u{200f}\\u{202a}\\u{2066}\\u{2069}\\u{2060}\\u{2064}\\u{200d}"
+        );
+        // Visible non-ASCII text is left alone.
+        assert_eq!(sanitize("Accès refusé – 拒绝"), "Accès refusé – 拒绝");
     }
 
     #[test]

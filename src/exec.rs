@@ -31,8 +31,9 @@ pub fn run(args: ExecArgs, layers: &Layers) -> anyhow::Result<()> {
         .args(rest)
         .env("REGARDS_TOKEN", token.value.expose())
         .env("REGARDS_HOST", settings.server.host.as_str())
-        // The command needs the token, not the password.
-        .env_remove("REGARDS_PASSWORD");
+        // The command needs the token, not the credentials it was made with.
+        .env_remove("REGARDS_PASSWORD")
+        .env_remove("REGARDS_CLIENT_SECRET");
     drop(token);
     run_command(command, program)
 }

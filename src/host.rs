@@ -22,7 +22,7 @@ pub struct Host {
 impl Host {
     pub fn parse(input: &str) -> Result<Host, Error> {
         let input = input.trim();
-        let shown = without_userinfo(input);
+        let shown = crate::redact::url(input);
         let bad = |why: &str| Error::usage(format!("invalid host URL '{shown}': {why}"));
         let url = Url::parse(input).map_err(|err| match err {
             url::ParseError::RelativeUrlWithoutBase => {
@@ -83,22 +83,8 @@ impl Host {
     }
 }
 
-/// The input with any `login:password@` replaced, for error messages: a
-/// password pasted into a URL must not be echoed back.
-fn without_userinfo(input: &str) -> String {
-    // The password itself may hold '/', '?' or '#', so the login part is
-    // everything up to the last '@' (masking an '@' in a path is harmless).
-    let after_scheme = input.find("://").map_or(0, |i| i + 3);
-    match input[after_scheme..].rfind('@') {
-        Some(at) => format!(
-            "{}***@{}",
-            &input[..after_scheme],
-            &input[after_scheme + at + 1..]
-        ),
-        None => input.to_string(),
-    }
-}
-
+/// Shown as is: `parse` refused any userinfo, query and fragment, so there
+/// is nothing for `redact::url` to hide.
 impl fmt::Display for Host {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.normalized)
@@ -156,16 +142,14 @@ mod tests {
             "http://user:hunter2@h.org",
             "user:hunter2@h.org/x",
             "ftp://u:hunter2@h",
+            "https://a:hunter2/e?c#r@h.org",
+            "https://h.org/?password=hunter2",
+            "https://h.org/#access_token=hunter2",
         ] {
             let err = Host::parse(input).unwrap_err();
             assert!(!err.to_string().contains("hunter2"), "{err}");
             assert!(!err.hint().unwrap_or("").contains("hunter2"));
         }
-        assert_eq!(
-            without_userinfo("https://a:S/e?c#r@h.org"),
-            "https://***@h.org"
-        );
-        assert_eq!(without_userinfo("https://h.org/p"), "https://h.org/p");
     }
 
     #[test]

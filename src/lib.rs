@@ -15,6 +15,7 @@ pub mod host;
 mod inspect;
 mod manage;
 pub mod output;
+pub mod redact;
 pub mod regards;
 pub mod secret;
 pub mod settings;

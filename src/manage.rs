@@ -17,7 +17,7 @@ use crate::{verbose, warning};
 
 #[derive(Serialize)]
 struct Listed<'a> {
-    host: &'a str,
+    host: String,
     scope: &'a str,
     username: &'a str,
     client_id: &'a str,
@@ -54,7 +54,8 @@ fn listed(record: &Record, now: SystemTime) -> Listed<'_> {
     let expires_at = record.expires_at();
     let left = expires_at.duration_since(now).unwrap_or_default();
     Listed {
-        host: &record.key.host,
+        // Written from a checked host; hidden all the same, as every URL.
+        host: crate::redact::url(&record.key.host),
         scope: &record.key.scope,
         username: &record.key.username,
         client_id: &record.key.client_id,

@@ -46,12 +46,13 @@ pub fn render(
         // Always "Bearer": REGARDS says "bearer" but its services only
         // accept the capitalized spelling.
         Format::Header => format!("Authorization: Bearer {value}\n"),
-        // The answer parser only accepts RFC 6750 token characters, none of
-        // which the shell interprets, so no quoting is needed.
-        Format::Env => format!("export REGARDS_TOKEN={value}\n"),
-        // curl's config syntax: a quoted string; the token has no quote
-        // or backslash to escape.
-        Format::Curl => format!("header = \"Authorization: Bearer {value}\"\n"),
+        // Quoted: RFC 6750 token characters include `~`, which a shell
+        // expands to a home folder at the start of an assignment's value.
+        Format::Env => format!("export REGARDS_TOKEN={}\n", shell_quote(value)),
+        Format::Curl => format!(
+            "header = \"Authorization: Bearer {}\"\n",
+            curl_escape(value)
+        ),
         Format::Json => {
             let doc = JsonToken {
                 access_token: value,
@@ -71,6 +72,20 @@ pub fn render(
             text
         }
     }
+}
+
+/// `text` as one shell word that `eval` turns back into exactly `text`:
+/// single quotes, inside which a shell interprets nothing, with any single
+/// quote written as `'\''`. The answer parser admits no quote in a token;
+/// this does not rely on it.
+fn shell_quote(text: &str) -> String {
+    format!("'{}'", text.replace('\'', r"'\''"))
+}
+
+/// `text` for the inside of a double-quoted string in a curl config file,
+/// where a backslash starts an escape and a double quote ends the string.
+fn curl_escape(text: &str) -> String {
+    text.replace('\\', r"\\").replace('"', r#"\""#)
 }
 
 /// Registers the token with the GitHub Actions runner's log masking. The
@@ -102,5 +117,28 @@ pub fn print(text: &str) -> anyhow::Result<()> {
     {
         Err(err) if err.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
         other => Ok(other.map_err(|err| anyhow::anyhow!("cannot write to stdout: {err}"))?),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_env_line_evaluates_to_exactly_the_token() {
+        for token in ["~root", "=a", "a+b/c==", "~", "it's $HOME `id` \\ \"x\""] {
+            let line = format!("export REGARDS_TOKEN={}", shell_quote(token));
+            let out = std::process::Command::new("sh")
+                .args(["-c", &format!("{line}\nprintf %s \"$REGARDS_TOKEN\"")])
+                .output()
+                .unwrap();
+            assert_eq!(String::from_utf8(out.stdout).unwrap(), token, "{line}");
+        }
+    }
+
+    #[test]
+    fn the_curl_line_escapes_quotes_and_backslashes() {
+        assert_eq!(curl_escape("~root"), "~root");
+        assert_eq!(curl_escape(r#"a\"b"#), r#"a\\\"b"#);
     }
 }

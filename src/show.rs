@@ -1,11 +1,13 @@
 //! `regards-token config path` and `config show`: where the configuration
 //! file is, and what every setting resolves to with where it came from.
-//! Secrets are shown as `[redacted]`, and the password only by its source.
+//! Secrets are shown as `[redacted]`, and the password only by its source;
+//! the host as any URL the tool prints (`redact::url`).
 
 use std::time::Duration;
 
 use crate::cli::ShowArgs;
 use crate::output;
+use crate::redact;
 use crate::settings::{self, CacheValues, Layers, Origin, PasswordSource, ServerValues, Sourced};
 
 pub fn path() -> anyhow::Result<()> {
@@ -38,7 +40,11 @@ pub fn show(args: ShowArgs, layers: &Layers) -> anyhow::Result<()> {
         Some(v) => format!("{} ({})", v.value, v.origin),
         None => "(not set)".into(),
     };
-    rows.push(("host", text(&server.host)));
+    // As typed, so it may hold a `login:password@` or a query.
+    let host = server
+        .host
+        .map(|h| Sourced::new(redact::url(&h.value), h.origin));
+    rows.push(("host", text(&host)));
     rows.push(("scope", text(&server.scope)));
     rows.push(("username", text(&server.username)));
     rows.push(("client_id", text(&Some(server.client_id.clone()))));

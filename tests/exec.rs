@@ -61,6 +61,33 @@ fn the_command_gets_the_token_and_host_but_not_the_password() {
     assert_eq!(server.token_requests(), 1);
 }
 
+/// The child prints its whole environment: the credentials are in no
+/// variable, under any name, whichever variables brought them in.
+#[test]
+fn the_command_gets_no_credential_in_its_environment() {
+    const SECRET: &str = "client-secret-EXEC-SENTINEL";
+    let server = Server::builder().client("client", SECRET).start();
+    let sandbox = Sandbox::new();
+    let out = exec(&sandbox, &server, &["env"])
+        .env("REGARDS_CLIENT_SECRET", SECRET)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    let env = String::from_utf8(out.stdout).unwrap();
+    assert!(env.contains("REGARDS_TOKEN="), "{env}");
+    assert!(env.contains(&format!("REGARDS_HOST={}\n", server.url())));
+    for secret in [DEMO_PASSWORD, SECRET] {
+        assert!(
+            !env.contains(secret),
+            "the command's environment holds {secret}:\n{env}"
+        );
+    }
+    assert!(!env.contains("REGARDS_PASSWORD"));
+    assert!(!env.contains("REGARDS_CLIENT_SECRET"));
+    assert_eq!(server.token_requests(), 1);
+}
+
 #[test]
 fn the_token_is_on_no_command_line() {
     let server = Server::builder().start();

@@ -216,7 +216,7 @@ fn every_format_prints_exactly_what_it_promises() {
     };
     assert_eq!(print("token"), format!("{token}\n"));
     assert_eq!(print("header"), format!("Authorization: Bearer {token}\n"));
-    assert_eq!(print("env"), format!("export REGARDS_TOKEN={token}\n"));
+    assert_eq!(print("env"), format!("export REGARDS_TOKEN='{token}'\n"));
 
     let server = scripted(vec![fixed_answer(token, 3600)]);
     let json: serde_json::Value =
@@ -256,6 +256,52 @@ fn env_format_evaluates_in_a_shell() {
         .unwrap();
     let token = String::from_utf8(out.stdout).unwrap();
     assert_eq!(claims(&token)["sub"], DEMO_LOGIN);
+}
+
+/// Tokens made of the characters a shell or curl's config syntax reads
+/// specially (a leading `~` expands to a home folder after `=`): `eval`
+/// of the `env` line and curl reading the `curl` line get exactly the token.
+#[test]
+fn env_and_curl_formats_give_exactly_the_token() {
+    for token in ["~root", "a+b/c==", "~", "x.y_z-~/+=="] {
+        let sandbox = Sandbox::new();
+        let server = scripted(vec![fixed_answer(token, 3600), fixed_answer(token, 3600)]);
+        let exported = run(sandbox.get(&server).args(["--format", "env"]))
+            .ok()
+            .to_string();
+        let out = std::process::Command::new("sh")
+            .args(["-c", &format!("{exported}\nprintf %s \"$REGARDS_TOKEN\"")])
+            .env("HOME", "/home-of-someone")
+            .output()
+            .unwrap();
+        assert_eq!(String::from_utf8(out.stdout).unwrap(), token, "{exported}");
+
+        let config = run(sandbox.get(&server).args(["--format", "curl"]))
+            .ok()
+            .to_string();
+        let out = std::process::Command::new("sh")
+            .args([
+                "-c",
+                "curl -sS -K- -o /dev/null \"$1/api/v1/rs-admin/users/myuser\"",
+                "sh",
+                &server.url(),
+            ])
+            .stdin(std::process::Stdio::piped())
+            .spawn()
+            .and_then(|mut child| {
+                use std::io::Write;
+                child.stdin.take().unwrap().write_all(config.as_bytes())?;
+                child.wait_with_output()
+            })
+            .unwrap();
+        assert!(out.status.success(), "curl failed");
+        let sent = server.requests().pop().unwrap();
+        assert_eq!(
+            sent.header("authorization"),
+            Some(&*format!("Bearer {token}")),
+            "{config}"
+        );
+    }
 }
 
 #[test]

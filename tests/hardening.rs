@@ -838,3 +838,48 @@ fn a_password_pasted_into_the_host_is_never_echoed() {
         }
     }
 }
+
+/// A server that quotes the request back in its redirect, refusal or
+/// `messages` answer: under `umask 000` at -vv, in both request styles,
+/// with the file cache and its refusal marker, neither secret reaches the
+/// output or any file, and the files stay private.
+#[test]
+fn a_server_echoing_the_request_gets_no_secret_shown_or_stored() {
+    for (echo, code) in [
+        (Echo::Location(302), 5),
+        (Echo::Refusal, 3),
+        (Echo::Messages(500), 4),
+    ] {
+        for style in ["json", "query"] {
+            let sandbox = Sandbox::new();
+            let server = server(vec![Canned::Echo(echo)]);
+            let mut cmd = get(&sandbox, &server.url());
+            cmd.args(["--request-style", style, "--cache", "file"]);
+            let out = run_checked(&sandbox, &cmd, "");
+            out.fails(code);
+            let mut pending = vec![sandbox.path().to_path_buf()];
+            let mut files = 0;
+            while let Some(dir) = pending.pop() {
+                for path in std::fs::read_dir(dir).unwrap().map(|e| e.unwrap().path()) {
+                    if path.is_dir() {
+                        pending.push(path);
+                        continue;
+                    }
+                    files += 1;
+                    let content =
+                        String::from_utf8_lossy(&std::fs::read(&path).unwrap()).into_owned();
+                    for secret in [PASSWORD, CLIENT_SECRET] {
+                        assert!(
+                            !content.contains(secret),
+                            "{} holds {secret}",
+                            path.display()
+                        );
+                    }
+                }
+            }
+            if echo == Echo::Refusal {
+                assert!(files > 0, "the refusal marker was written");
+            }
+        }
+    }
+}

@@ -854,3 +854,68 @@ proptest! {
         prop_assert_eq!(decoded.email, token.email);
     }
 }
+
+/// The ways a server may echo a secret it was sent.
+fn echoed(secret: &str, how: u8) -> String {
+    let form: String = url::form_urlencoded::byte_serialize(secret.as_bytes()).collect();
+    match how % 5 {
+        0 => secret.to_string(),
+        1 => form,
+        // Hex digits in lower case.
+        2 => {
+            let spaced = form.replace('+', "%20");
+            let mut parts = spaced.split('%');
+            let mut out = parts.next().unwrap_or_default().to_string();
+            for part in parts {
+                let (hex, rest) = part.split_at(2);
+                out.push('%');
+                out.push_str(&hex.to_lowercase());
+                out.push_str(rest);
+            }
+            out
+        }
+        3 => serde_json::to_string(secret).unwrap(),
+        // Every character as JSON `\u` escapes, surrogate pairs included.
+        _ => secret
+            .encode_utf16()
+            .map(|unit| format!("\\u{unit:04X}"))
+            .collect(),
+    }
+}
+
+proptest! {
+    #![proptest_config(config())]
+
+    /// Whatever the password and the text around it, and however the
+    /// server encoded it, the scrubbed text does not hold it.
+    #[test]
+    fn scrubbed_server_text_never_holds_the_password(
+        password in "[ -~é€😀]{4,24}",
+        before in ".{0,40}",
+        after in ".{0,40}",
+        how in any::<u8>(),
+    ) {
+        let scrubber = regards_token::redact::Scrubber::new("client", "secret", &password);
+        let echoed = echoed(&password, how);
+        let scrubbed = scrubber.scrub(&format!("{before}{echoed}{after}"));
+        prop_assert!(!scrubbed.contains(&password), "{scrubbed}");
+        prop_assert!(!scrubbed.contains(&echoed), "{scrubbed}");
+        prop_assert!(scrubbed.contains("[redacted]"));
+    }
+
+    /// Any text, URL or not: the redaction never panics, and a credential
+    /// put in a query, a fragment or the userinfo does not come out.
+    #[test]
+    fn printed_urls_never_hold_credentials(
+        text in ".{0,80}",
+        key in prop::sample::select(vec!["password", "PassWord", "client_secret", "token", "access_token", "pass%77ord"]),
+        value in "[A-Za-z0-9]{8,16}",
+        at in prop::sample::select(vec!['?', '#', '&']),
+    ) {
+        let _ = regards_token::redact::url(&text);
+        let url = format!("https://h.example/p?a=1{at}{key}={value}&b=2");
+        prop_assert!(!regards_token::redact::url(&url).contains(&value));
+        let url = format!("https://me:{value}@h.example/{text}");
+        prop_assert!(!regards_token::redact::url(&url).contains(&value));
+    }
+}

@@ -12,18 +12,43 @@ const PASSWORD: &str = "Pa55 w&rd+SENTINEL%/=\"";
 const CLIENT_SECRET: &str = "client-secret-SENTINEL";
 
 /// Every form in which `secret` could leak: as is, form-encoded (query
-/// style), percent-encoded, JSON-escaped, and the Basic header's base64.
+/// style), percent-encoded, JSON-escaped (once, as in a body, and twice,
+/// as in a server message quoting the body), and the Basic header's base64.
 fn forms(secret: &str) -> Vec<String> {
     use base64::Engine;
     let form: String = url::form_urlencoded::byte_serialize(secret.as_bytes()).collect();
     let json = serde_json::to_string(secret).unwrap();
+    let twice = serde_json::to_string(&json).unwrap();
+    let basic = format!("client:{secret}");
+    let engine = base64::engine::general_purpose::STANDARD;
     vec![
         secret.to_string(),
         form.clone(),
         form.replace('+', "%20"),
         json.trim_matches('"').to_string(),
-        base64::engine::general_purpose::STANDARD.encode(format!("client:{secret}")),
+        twice.trim_matches('"').to_string(),
+        engine.encode(&basic),
+        engine.encode(&basic).trim_end_matches('=').to_string(),
     ]
+}
+
+/// Every file the run left under the sandbox (the cache, the lock folder,
+/// the refusal marker), with its content.
+fn files_under(root: &std::path::Path) -> Vec<(std::path::PathBuf, String)> {
+    let mut found = Vec::new();
+    let mut pending = vec![root.to_path_buf()];
+    while let Some(dir) = pending.pop() {
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                pending.push(path);
+            } else {
+                let bytes = std::fs::read(&path).unwrap();
+                found.push((path, String::from_utf8_lossy(&bytes).into_owned()));
+            }
+        }
+    }
+    found
 }
 
 fn leaks_no_secret(ran: &Ran, also: &[&str]) {
@@ -161,4 +186,245 @@ fn connection_failures_leak_nothing() {
         .env("REGARDS_CLIENT_SECRET", CLIENT_SECRET));
     ran.fails(4);
     leaks_no_secret(&ran, &[]);
+}
+
+/// A server that quotes the request back (its target, the password it
+/// decoded, the Authorization header, the body) in a redirect's Location,
+/// a refusal's detail or a 500's `messages`: at -vv, in both request
+/// styles, neither secret appears in any encoding on stdout, stderr, or in
+/// any file the run left (the refusal marker included).
+#[test]
+fn a_server_quoting_the_request_leaks_nothing() {
+    let cases = [
+        (Echo::Location(307), 5),
+        (Echo::Refusal, 3),
+        (Echo::Messages(500), 4),
+        (Echo::Messages(400), 5),
+    ];
+    for (echo, code) in cases {
+        for style in ["json", "query"] {
+            let server = server(vec![Canned::Echo(echo)]);
+            let sandbox = Sandbox::new();
+            let ran = run(sandbox
+                .cmd()
+                .args(["get", "--host", &server.url(), "-s", "project1"])
+                .args(["-u", "sam@example.org", "-vv", "--password-stdin"])
+                .args(["--request-style", style, "--cache", "file"])
+                .env("REGARDS_CLIENT_SECRET", CLIENT_SECRET)
+                .write_stdin(format!("{PASSWORD}\n")));
+            let line = ran.fails(code);
+            leaks_no_secret(&ran, &[]);
+            // The server's text is shown, with the secrets hidden in it.
+            if echo != Echo::Location(307) || style == "query" {
+                assert!(line.contains("[redacted]"), "{echo:?} {style}: {line}");
+            }
+            let files = files_under(sandbox.path());
+            // Every answer but the request problem (400 `messages`, which
+            // proves the password was not checked) leaves a failed-login
+            // marker holding the error as shown: scrubbed too.
+            let marker = files
+                .iter()
+                .find(|(path, _)| path.extension().is_some_and(|ext| ext == "attempt"));
+            if echo == Echo::Messages(400) {
+                assert!(marker.is_none(), "{echo:?} {style}");
+            } else {
+                let (_, marker) = marker.expect("a failed-login marker was written");
+                if echo != Echo::Location(307) || style == "query" {
+                    assert!(marker.contains("[redacted]"), "{echo:?} {style}: {marker}");
+                }
+            }
+            let mut all = forms(PASSWORD);
+            all.extend(forms(CLIENT_SECRET));
+            for (path, content) in &files {
+                for form in &all {
+                    assert!(
+                        !content.contains(form.as_str()),
+                        "{} holds {form:?}",
+                        path.display()
+                    );
+                }
+            }
+            assert_eq!(server.token_requests(), 1);
+        }
+    }
+}
+
+/// A redirect to a URL holding credentials the tool does not know (another
+/// service's token): the error and the -vv `location:` line show the URL
+/// with those values hidden.
+#[test]
+fn a_redirect_never_shows_credentials_in_its_location() {
+    let location = "https://U5ER:PW-SENTINEL@sso.example/cb?Access_Token=AT-SENTINEL&pass%77ord=P-SENTINEL&x=1#token=T-SENTINEL";
+    for style in ["json", "query"] {
+        let server = server(vec![Canned::Redirect(302, location.into())]);
+        let ran = get(&server, PASSWORD, &["--request-style", style]);
+        let line = ran.fails(5);
+        leaks_no_secret(
+            &ran,
+            &[
+                "PW-SENTINEL",
+                "AT-SENTINEL",
+                "P-SENTINEL",
+                "T-SENTINEL",
+                "U5ER",
+            ],
+        );
+        let shown = "https://***@sso.example/cb?Access_Token=[redacted]&pass%77ord=[redacted]&x=1#token=[redacted]";
+        assert!(line.ends_with(&format!("to {shown}")), "{line}");
+        assert!(
+            ran.stderr.contains(&format!("< location: {shown}")),
+            "{}",
+            ran.stderr
+        );
+    }
+}
+
+/// The request line at -v shows the URL through the same redaction.
+#[test]
+fn the_logged_request_url_hides_the_password() {
+    let server = server(vec![]);
+    let ran = get(&server, PASSWORD, &["--request-style", "query"]);
+    ran.ok();
+    let expected = format!(
+        "POST {}/api/v1/rs-authentication/oauth/token?grant_type=password&scope=project1&username=sam%40example.org&password=[redacted]\n",
+        server.url()
+    );
+    assert!(ran.stderr.contains(&expected), "{}", ran.stderr);
+}
+
+/// `config show` and `doctor` print the host as typed: a login, a
+/// password or a token in it is hidden.
+#[test]
+fn config_show_and_doctor_hide_credentials_in_the_host() {
+    for host in [
+        "https://user:PW-SENTINEL@regards.example.org",
+        "https://regards.example.org/?password=PW-SENTINEL",
+        "https://regards.example.org/#access_token=PW-SENTINEL",
+        "regards.example.org?client_secret=PW-SENTINEL",
+    ] {
+        let sandbox = Sandbox::new();
+        let ran = run(sandbox.cmd().args(["config", "show", "--host", host]));
+        let shown = ran.ok();
+        assert!(shown.contains("host "), "{shown}");
+        ran.leaks_none(&["PW-SENTINEL", "user:"]);
+        let ran = run(sandbox.cmd().args(["doctor", "--host", host]));
+        assert_eq!(ran.code, 1, "{}", ran.stdout);
+        assert!(ran.stdout.contains("fail server"), "{}", ran.stdout);
+        ran.leaks_none(&["PW-SENTINEL", "user:"]);
+        let ran = run(sandbox
+            .cmd()
+            .args(["get", "--host", host, "-s", "p", "-u", "u"]));
+        ran.fails(2);
+        ran.leaks_none(&["PW-SENTINEL", "user:"]);
+    }
+}
+
+/// A mistyped secret in the config file (unquoted, of the wrong type, or a
+/// password written under a key that does not exist): the error names the
+/// file, the line and the key, and shows no value, on stderr for `get` and
+/// `config show`, and on stdout for `doctor`.
+#[test]
+fn config_errors_never_show_a_secret_value() {
+    for (line, value) in [
+        ("client_secret = 987654321", "987654321"),
+        ("client_secret = 98765.4321", "98765"),
+        ("client_secret = S3cr3tSENTINEL", "S3cr3tSENTINEL"),
+        ("password = \"Pa55-SENTINEL\"", "Pa55-SENTINEL"),
+        ("password = 987654321", "987654321"),
+    ] {
+        let sandbox = Sandbox::new();
+        let config = sandbox.file(
+            "config.toml",
+            &format!("[default]\nhost = \"https://regards.example.org\"\n{line}\n"),
+        );
+        for command in [&["get", "-s", "p", "-u", "u"][..], &["config", "show"]] {
+            let ran = run(sandbox
+                .cmd()
+                .args(command)
+                .env("REGARDS_TOKEN_CONFIG", &config)
+                .env("REGARDS_PASSWORD", PASSWORD));
+            let error = ran.fails(2);
+            assert!(error.contains("config.toml, line 3: "), "{error}");
+            ran.leaks_none(&[value]);
+        }
+        let ran = run(sandbox
+            .cmd()
+            .arg("doctor")
+            .env("REGARDS_TOKEN_CONFIG", &config));
+        assert_eq!(ran.code, 1);
+        assert!(
+            ran.stdout.contains("config.toml, line 3: "),
+            "{}",
+            ran.stdout
+        );
+        ran.leaks_none(&[value]);
+    }
+}
+
+/// `status` prints the host of each cached token like every URL: an index
+/// edited to hold credentials in a host does not get them printed.
+#[test]
+fn status_hides_credentials_in_a_listed_host() {
+    let server = server(vec![]);
+    let sandbox = Sandbox::new();
+    run(sandbox
+        .cmd()
+        .args(["get", "--host", &server.url(), "-s", "project1"])
+        .args([
+            "-u",
+            "sam@example.org",
+            "--password-stdin",
+            "--cache",
+            "file",
+        ])
+        .env("REGARDS_CLIENT_SECRET", CLIENT_SECRET)
+        .write_stdin(format!("{PASSWORD}\n")))
+    .ok();
+    let index = sandbox.path().join("cache/regards-token/index.json");
+    let text = std::fs::read_to_string(&index).unwrap();
+    let edited = text.replace(
+        &server.url(),
+        "http://me:PW-SENTINEL@127.0.0.1:1/?access_token=AT-SENTINEL",
+    );
+    assert_ne!(text, edited);
+    std::fs::write(&index, edited).unwrap();
+    for format in ["text", "json"] {
+        let ran = run(sandbox.cmd().args(["status", "--format", format]));
+        let listed = ran.ok();
+        assert!(
+            listed.contains("http://***@127.0.0.1:1/?access_token=[redacted]"),
+            "{listed}"
+        );
+        ran.leaks_none(&["PW-SENTINEL", "AT-SENTINEL"]);
+    }
+}
+
+/// Any header shown at -vv may hold a URL: all go through the redaction.
+#[test]
+fn headers_at_vv_never_show_credentials_in_urls() {
+    let answer = Canned::Raw {
+        status: 503,
+        content_type: Some("application/json".into()),
+        body: b"{}".to_vec(),
+        extra_headers: vec![
+            ("Link".into(), "</t?token=T-SENTINEL>; rel=next".into()),
+            (
+                "Refresh".into(),
+                "0; url=https://sso.example/#access_token=AT-SENTINEL".into(),
+            ),
+            (
+                "Content-Location".into(),
+                "https://me:PW-SENTINEL@h.example/".into(),
+            ),
+        ],
+    };
+    let server = server(vec![answer]);
+    let ran = get(&server, PASSWORD, &["--retries", "0"]);
+    ran.fails(4);
+    assert!(
+        ran.stderr.contains("< link: </t?token=[redacted]"),
+        "{}",
+        ran.stderr
+    );
+    leaks_no_secret(&ran, &["T-SENTINEL", "AT-SENTINEL", "PW-SENTINEL"]);
 }

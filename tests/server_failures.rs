@@ -342,3 +342,24 @@ fn server_text_is_sanitized_and_capped() {
     assert!(line.contains("\\u{1b}]0;pwned"));
     assert!(line.len() < 600, "capped: {} bytes", line.len());
 }
+
+#[test]
+fn bidi_and_invisible_server_text_is_escaped() {
+    let hidden = [
+        '\u{202e}', '\u{202a}', '\u{2066}', '\u{2069}', '\u{200e}', '\u{200f}', '\u{61c}',
+        '\u{200b}', '\u{200d}', '\u{2060}', '\u{feff}', '\u{ad}', '\u{2028}', '\u{2029}',
+    ];
+    let detail: String = hidden.iter().map(|c| format!("{c}x")).collect();
+    let body = serde_json::json!({"additionalInformation": {"error": "ACCOUNT_UNKNOWN\u{202e}"}, "detailMessage": detail});
+    let server = scripted(vec![json_answer(400, &body)]);
+    let ran = run(Sandbox::new().get(&server).arg("-v"));
+    let line = ran.fails(3);
+    for c in hidden {
+        assert!(
+            !ran.stderr.contains(c),
+            "U+{:04X} reached the terminal",
+            c as u32
+        );
+        assert!(line.contains(&c.escape_unicode().to_string()), "{line}");
+    }
+}

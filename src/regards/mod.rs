@@ -121,7 +121,9 @@ pub fn outcome_error(outcome: Outcome, server: &Server) -> Error {
             Error::new(Kind::Unavailable, format!("{host} failed to answer (HTTP {status}){message}")).with_hint(hint)
         }
         Outcome::Redirect { status, location } => {
-            let target = location.map(|l| format!(" to {}", sanitize(&l))).unwrap_or_default();
+            let target = location
+                .map(|l| format!(" to {}", sanitize(&crate::redact::url(&l))))
+                .unwrap_or_default();
             Error::new(Kind::NotRegards, format!("{host} answered with a redirect (HTTP {status}){target}"))
                 .with_hint("the token endpoint never redirects: check --host (https:// instead of http://? a path prefix?)")
         }

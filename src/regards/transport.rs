@@ -19,6 +19,7 @@ use super::client::{Tls, USER_AGENT, client};
 use super::failure::{Failure, FailureKind};
 use super::{Granted, LoginFailed, Outcome, Unexpected, classify, outcome_error};
 use crate::cli::RequestStyle;
+use crate::redact::{self, Scrubber};
 use crate::secret::Secret;
 use crate::settings::Server;
 use crate::verbose;
@@ -112,8 +113,11 @@ impl Transport {
     }
 
     fn attempt(&self, server: &Server, password: &Secret<String>) -> Result<Reply, Failure> {
+        // A server may quote the request back: every text it sends is
+        // scrubbed of the secrets before it is logged, shown or stored.
+        let scrubber = Scrubber::for_login(server, password);
         let url = token_url(server, password);
-        verbose!(1, "POST {}", loggable(&url));
+        verbose!(1, "POST {}", redact::url(url.as_str()));
         let mut request = self
             .client
             .post(url)
@@ -145,7 +149,11 @@ impl Transport {
         let result = request
             .send()
             .map_err(Failure::from_reqwest)
-            .and_then(|response| read_reply(response, deadline));
+            .and_then(|response| read_reply(response, deadline, &scrubber))
+            .map_err(|failure| Failure {
+                cause: scrubber.scrub(&failure.cause),
+                ..failure
+            });
         let elapsed = started.elapsed().as_millis();
         match &result {
             Ok(reply) => verbose!(1, "answer {} in {elapsed} ms", describe(&reply.outcome)),
@@ -175,30 +183,11 @@ fn token_url(server: &Server, password: &Secret<String>) -> Url {
     url
 }
 
-/// The URL as logs may show it: with the password's value replaced.
-fn loggable(url: &Url) -> String {
-    let mut shown = url.clone();
-    let pairs: Vec<(String, String)> = url.query_pairs().into_owned().collect();
-    shown.set_query(None);
-    let query: Vec<String> = pairs
-        .iter()
-        .map(|(key, value)| {
-            let value = if key == "password" {
-                "[redacted]".to_string()
-            } else {
-                encode(value)
-            };
-            format!("{}={value}", encode(key))
-        })
-        .collect();
-    format!("{shown}?{}", query.join("&"))
-}
-
-fn encode(text: &str) -> String {
-    url::form_urlencoded::byte_serialize(text.as_bytes()).collect()
-}
-
-fn read_reply(mut response: Response, deadline: Instant) -> Result<Reply, Failure> {
+fn read_reply(
+    mut response: Response,
+    deadline: Instant,
+    scrubber: &Scrubber,
+) -> Result<Reply, Failure> {
     let status = response.status().as_u16();
     let header = |name| {
         response
@@ -212,11 +201,13 @@ fn read_reply(mut response: Response, deadline: Instant) -> Result<Reply, Failur
         .and_then(|v| v.trim().parse::<u64>().ok())
         .map(|secs| Duration::from_secs(secs).min(MAX_RETRY_AFTER));
     for (name, value) in response.headers() {
+        // Any header may carry a URL (location, content-location, link,
+        // refresh): all go through the URL redaction.
         let value = match name.as_str() {
-            "set-cookie" | "authorization" => "[redacted]",
-            _ => value.to_str().unwrap_or("[not text]"),
+            "set-cookie" | "authorization" => redact::HIDDEN.into(),
+            _ => redact::url(&scrubber.scrub(value.to_str().unwrap_or("[not text]"))),
         };
-        verbose!(2, "< {name}: {}", crate::error::sanitize(value));
+        verbose!(2, "< {name}: {}", crate::error::sanitize(&value));
     }
     let received_at = SystemTime::now();
     let too_large = Reply {
@@ -237,6 +228,7 @@ fn read_reply(mut response: Response, deadline: Instant) -> Result<Reply, Failur
         return Ok(too_large);
     };
     let outcome = classify(status, content_type.as_deref(), location.as_deref(), &body);
+    let outcome = scrubber.outcome(outcome);
     Ok(Reply {
         outcome,
         received_at,

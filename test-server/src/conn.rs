@@ -13,7 +13,7 @@ use rustls::{ServerConnection, StreamOwned};
 
 use crate::http::{self, ReadError, Response};
 use crate::server::Shared;
-use crate::{Canned, Recorded, TOKEN_PATH, pages, regards};
+use crate::{Canned, Echo, Recorded, TOKEN_PATH, pages, regards};
 
 /// Long enough for any test, short enough that a client which never finishes
 /// its request cannot pin a thread for the rest of the test run.
@@ -227,6 +227,7 @@ fn canned_response(canned: Canned, req: &Recorded) -> Response {
         Canned::GatewayError(status) => pages::gateway_error(status, &req.path),
         Canned::Messages(status, message) => pages::messages(status, &message),
         Canned::Redirect(status, location) => Response::empty(status).header("Location", &location),
+        Canned::Echo(echo) => echo_response(echo, req),
         Canned::IndexHtml => pages::index_html(),
         Canned::FirewallPage(status) => pages::firewall_page(status),
         // Handled by `serve` because they need the socket itself.
@@ -237,6 +238,31 @@ fn canned_response(canned: Canned, req: &Recorded) -> Response {
         | Canned::Delay(_)
         | Canned::Bytes(_)
         | Canned::Normal => Response::empty(500),
+    }
+}
+
+fn echo_response(echo: Echo, req: &Recorded) -> Response {
+    let target = match &req.raw_query {
+        Some(query) => format!("{}?{query}", req.path),
+        None => req.path.clone(),
+    };
+    let quoted = format!(
+        "cannot handle {} {target} (password {:?}) authorization {:?} body {}",
+        req.method,
+        req.query_param("password").unwrap_or_default(),
+        req.header("authorization").unwrap_or_default(),
+        String::from_utf8_lossy(&req.body),
+    );
+    match echo {
+        Echo::Location(status) => Response::empty(status).header("Location", &target),
+        Echo::Refusal => Response::json(
+            400,
+            &serde_json::json!({
+                "additionalInformation": {"error": "ACCOUNT_UNKNOWN"},
+                "detailMessage": quoted,
+            }),
+        ),
+        Echo::Messages(status) => pages::messages(status, &quoted),
     }
 }
 

@@ -77,6 +77,19 @@ impl Recorded {
     }
 }
 
+/// Where [`Canned::Echo`] quotes the request: its target (path and raw
+/// query), the decoded `password` parameter, the Authorization header and
+/// the body, in one text.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Echo {
+    /// A redirect (this status) whose Location is the request's own target.
+    Location(u16),
+    /// A 400 login refusal (`ACCOUNT_UNKNOWN`) with the text as `detailMessage`.
+    Refusal,
+    /// REGARDS' `{"messages":[...]}` shape with this status and the text.
+    Messages(u16),
+}
+
 /// A scripted answer to one token-path request, for the failure modes a real
 /// deployment shows (gateway errors, proxies, firewalls, broken sockets).
 #[derive(Clone, Debug)]
@@ -94,6 +107,9 @@ pub enum Canned {
     Messages(u16, String),
     /// 302/301/307 with a Location header and empty body
     Redirect(u16, String),
+    /// A server that quotes the request back, secrets included, the way
+    /// careless error handlers do: see [`Echo`].
+    Echo(Echo),
     /// 200 text/html: the web UI's index.html
     IndexHtml,
     /// An F5-style "Request Rejected" page with the given status (200 or 403), text/html

@@ -9,7 +9,7 @@ use std::process::Output;
 use assert_cmd::Command;
 use base64::Engine;
 pub use regards_test_server::{
-    AccessState, AccountStatus, Canned, DEMO_LOGIN, DEMO_PASSWORD, Server, TOKEN_PATH, User,
+    AccessState, AccountStatus, Canned, DEMO_LOGIN, DEMO_PASSWORD, Echo, Server, TOKEN_PATH, User,
 };
 use tempfile::TempDir;
 

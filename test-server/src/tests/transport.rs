@@ -87,3 +87,51 @@ fn tls_handshake_with_the_servers_ca() {
     tls.read_to_end(&mut raw).unwrap();
     assert_eq!(parse(&raw).status, 200);
 }
+
+#[test]
+fn echo_quotes_the_request_back() {
+    let server = Server::builder()
+        .script(vec![
+            Canned::Echo(Echo::Location(307)),
+            Canned::Echo(Echo::Refusal),
+            Canned::Echo(Echo::Messages(500)),
+        ])
+        .start();
+    let req = post(
+        "?scope=p&password=a%26b",
+        "application/json",
+        r#"{"password":"x\"y"}"#,
+        Some(&basic("client", "secret")),
+    );
+    let redirect = exchange(&server, &req);
+    assert_eq!(redirect.status, 307);
+    assert!(
+        redirect
+            .head
+            .contains(&format!("Location: {TOKEN_PATH}?scope=p&password=a%26b")),
+        "{}",
+        redirect.head
+    );
+    let quoted = |answer: &Answer, text: &str| {
+        assert!(
+            text.contains("?scope=p&password=a%26b (password \"a&b\")"),
+            "{text}"
+        );
+        assert!(text.contains(&basic("client", "secret")), "{text}");
+        assert!(
+            text.contains(r#"body {"password":"x\"y"}"#),
+            "{}",
+            answer.body
+        );
+    };
+    let refusal = exchange(&server, &req);
+    assert_eq!(refusal.status, 400);
+    assert_eq!(
+        refusal.json()["additionalInformation"]["error"],
+        "ACCOUNT_UNKNOWN"
+    );
+    quoted(&refusal, refusal.json()["detailMessage"].as_str().unwrap());
+    let messages = exchange(&server, &req);
+    assert_eq!(messages.status, 500);
+    quoted(&messages, messages.json()["messages"][0].as_str().unwrap());
+}

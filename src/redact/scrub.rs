@@ -1,0 +1,270 @@
+//! The `Scrubber`: this login's secrets, hidden wherever a server quotes
+//! them back, through the encodings the request may have gone through.
+
+use base64::Engine;
+use base64::engine::general_purpose::{STANDARD, STANDARD_NO_PAD, URL_SAFE, URL_SAFE_NO_PAD};
+
+use super::HIDDEN;
+use crate::regards::Outcome;
+use crate::secret::Secret;
+use crate::settings::{DEFAULT_CLIENT_SECRET, Server};
+
+/// A secret shorter than this is hidden only where it stands alone, not
+/// next to a letter or a digit: hiding a two-letter password inside every
+/// word would make the message unreadable, and inside a word it is not
+/// recognisable as the password anyway.
+const MIN_HIDDEN_ANYWHERE: usize = 4;
+
+/// Hides this login's secrets in text a server sent back.
+pub struct Scrubber {
+    secrets: Vec<Needle>,
+}
+
+struct Needle {
+    value: Secret<String>,
+    /// Found through the encodings a server may have applied, or only as is.
+    decode: bool,
+    /// Hidden only where it is not next to a letter or a digit.
+    alone: bool,
+}
+
+impl Scrubber {
+    /// For the login request to `server` with `password`.
+    pub fn for_login(server: &Server, password: &Secret<String>) -> Scrubber {
+        Scrubber::new(
+            &server.client_id,
+            server.client_secret.expose(),
+            password.expose(),
+        )
+    }
+
+    /// Hides the password, and the client secret (also inside the Basic
+    /// header's base64) unless it is the default `secret`, which every
+    /// REGARDS web interface publishes: hiding the word "secret" in server
+    /// messages would protect nothing.
+    pub fn new(client_id: &str, client_secret: &str, password: &str) -> Scrubber {
+        let mut scrubber = Scrubber {
+            secrets: Vec::new(),
+        };
+        scrubber.add(password);
+        if client_secret != DEFAULT_CLIENT_SECRET {
+            scrubber.add(client_secret);
+            let basic = Secret::new(format!("{client_id}:{client_secret}"));
+            for engine in [STANDARD, STANDARD_NO_PAD, URL_SAFE, URL_SAFE_NO_PAD] {
+                scrubber.secrets.push(Needle {
+                    value: Secret::new(engine.encode(basic.expose())),
+                    decode: false,
+                    alone: false,
+                });
+            }
+        }
+        scrubber
+    }
+
+    fn add(&mut self, secret: &str) {
+        if secret.is_empty() {
+            return;
+        }
+        self.secrets.push(Needle {
+            value: Secret::new(secret.to_string()),
+            decode: true,
+            alone: secret.chars().count() < MIN_HIDDEN_ANYWHERE,
+        });
+    }
+
+    /// `text` with every occurrence of a secret replaced by `[redacted]`.
+    pub fn scrub(&self, text: &str) -> String {
+        let bytes = text.as_bytes();
+        let mut out = String::with_capacity(text.len());
+        let mut i = 0;
+        while i < bytes.len() {
+            let found = self
+                .secrets
+                .iter()
+                .filter_map(|needle| needle.end_of_match(text, i))
+                .max();
+            match found {
+                Some(end) => {
+                    out.push_str(HIDDEN);
+                    i = end;
+                }
+                None => {
+                    // SAFETY-style note: `i` is always on a character
+                    // boundary: it starts at 0 and moves by whole
+                    // characters or to the end of a match, which ends
+                    // with a whole character of the secret.
+                    let ch = text[i..].chars().next().expect("i < len");
+                    out.push(ch);
+                    i += ch.len_utf8();
+                }
+            }
+        }
+        out
+    }
+
+    /// The same outcome with every text the server wrote scrubbed.
+    pub fn outcome(&self, outcome: Outcome) -> Outcome {
+        let text = |text: Option<String>| text.map(|t| self.scrub(&t));
+        match outcome {
+            Outcome::LoginRefused { code, detail } => Outcome::LoginRefused {
+                code: self.scrub(&code),
+                detail: text(detail),
+            },
+            Outcome::RequestRejected { status, message } => Outcome::RequestRejected {
+                status,
+                message: text(message),
+            },
+            Outcome::ServerError { status, message } => Outcome::ServerError {
+                status,
+                message: text(message),
+            },
+            Outcome::Redirect { status, location } => Outcome::Redirect {
+                status,
+                location: text(location),
+            },
+            other => other,
+        }
+    }
+}
+
+impl Needle {
+    /// Where a match of this secret starting at `start` ends, if one does.
+    fn end_of_match(&self, text: &str, start: usize) -> Option<usize> {
+        let secret = self.value.expose().as_bytes();
+        let end = if self.decode {
+            decoded_match(text.as_bytes(), start, secret)?
+        } else {
+            text[start..]
+                .starts_with(self.value.expose().as_str())
+                .then_some(start + secret.len())?
+        };
+        if self.alone {
+            let before = text[..start].chars().next_back();
+            let after = text.get(end..).and_then(|rest| rest.chars().next());
+            if before.is_some_and(char::is_alphanumeric) || after.is_some_and(char::is_alphanumeric)
+            {
+                return None;
+            }
+        }
+        Some(end)
+    }
+}
+
+/// The end of the longest stretch of `text` from `start` that decodes to
+/// `secret`, each character taken as is or through one of the escapes a
+/// server may have applied (mixed freely, hex digits in either case).
+/// Every (text position, secret position) pair is visited once, so a
+/// hostile text cannot make this slow.
+fn decoded_match(text: &[u8], start: usize, secret: &[u8]) -> Option<usize> {
+    let first = *text.get(start)?;
+    if first != secret[0] && !matches!(first, b'%' | b'+' | b'\\' | b'&') {
+        return None;
+    }
+    let mut pending = vec![(start, 0)];
+    let mut seen = std::collections::HashSet::new();
+    let mut best = None;
+    while let Some((i, j)) = pending.pop() {
+        if j == secret.len() {
+            best = best.max(Some(i));
+            continue;
+        }
+        for (used, decoded) in decodings(text, i) {
+            if secret[j..].starts_with(&decoded) && seen.insert((i + used, j + decoded.len())) {
+                pending.push((i + used, j + decoded.len()));
+            }
+        }
+    }
+    best
+}
+
+/// The ways to read the text at `i`: how many bytes, giving which bytes.
+fn decodings(text: &[u8], i: usize) -> Vec<(usize, Vec<u8>)> {
+    let Some(&byte) = text.get(i) else {
+        return Vec::new();
+    };
+    let mut ways = vec![(1, vec![byte])];
+    let rest = &text[i..];
+    match byte {
+        // Percent-encoding; `+` is a space in form encoding.
+        b'%' => {
+            if let Some(value) = rest.get(1..3).and_then(hex) {
+                ways.push((3, vec![value as u8]));
+            }
+        }
+        b'+' => ways.push((1, vec![b' '])),
+        // JSON string escapes.
+        b'\\' => match rest.get(1) {
+            Some(b'u') => {
+                if let Some((used, ch)) = json_unicode(rest) {
+                    ways.push((used, ch.to_string().into_bytes()));
+                }
+            }
+            Some(&escaped) => {
+                let value = match escaped {
+                    b'b' => 0x08,
+                    b'f' => 0x0c,
+                    b'n' => b'\n',
+                    b'r' => b'\r',
+                    b't' => b'\t',
+                    other => other,
+                };
+                ways.push((2, vec![value]));
+            }
+            None => {}
+        },
+        // HTML character references.
+        b'&' => {
+            if let Some((used, ch)) = html_reference(rest) {
+                ways.push((used, ch.to_string().into_bytes()));
+            }
+        }
+        _ => {}
+    }
+    ways
+}
+
+fn hex(digits: &[u8]) -> Option<u32> {
+    if digits.is_empty() || !digits.iter().all(u8::is_ascii_hexdigit) {
+        return None;
+    }
+    u32::from_str_radix(std::str::from_utf8(digits).ok()?, 16).ok()
+}
+
+/// `\uXXXX`, or a surrogate pair `\uD83D\uDE00`, at the start of `rest`.
+fn json_unicode(rest: &[u8]) -> Option<(usize, char)> {
+    let unit = |at: usize| {
+        (rest.get(at..at + 2) == Some(b"\\u"))
+            .then(|| rest.get(at + 2..at + 6).and_then(hex))
+            .flatten()
+    };
+    let high = unit(0)?;
+    if (0xd800..0xdc00).contains(&high) {
+        let low = unit(6).filter(|low| (0xdc00..0xe000).contains(low))?;
+        let code = 0x10000 + ((high - 0xd800) << 10) + (low - 0xdc00);
+        return char::from_u32(code).map(|ch| (12, ch));
+    }
+    char::from_u32(high).map(|ch| (6, ch))
+}
+
+/// `&amp;`, `&#38;`, `&#x26;`... at the start of `rest`.
+fn html_reference(rest: &[u8]) -> Option<(usize, char)> {
+    let end = rest.iter().take(12).position(|&b| b == b';')?;
+    let name = std::str::from_utf8(&rest[1..end]).ok()?;
+    let ch = match name {
+        "amp" => '&',
+        "lt" => '<',
+        "gt" => '>',
+        "quot" => '"',
+        "apos" => '\'',
+        _ => {
+            let number = name.strip_prefix('#')?;
+            let code = match number.strip_prefix(['x', 'X']) {
+                Some(digits) => hex(digits.as_bytes())?,
+                None if number.bytes().all(|b| b.is_ascii_digit()) => number.parse().ok()?,
+                None => return None,
+            };
+            char::from_u32(code)?
+        }
+    };
+    Some((end + 1, ch))
+}

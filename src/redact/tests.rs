@@ -1,0 +1,170 @@
+use base64::Engine;
+use base64::engine::general_purpose::{STANDARD, URL_SAFE};
+
+use super::*;
+
+#[test]
+fn url_hides_userinfo() {
+    for (input, shown) in [
+        ("https://user:pw@h.org/x", "https://***@h.org/x"),
+        ("https://TOKEN@h.org", "https://***@h.org"),
+        (
+            "https://u:p@h.org/x?user=a@b.org",
+            "https://***@h.org/x?user=a@b.org",
+        ),
+        ("https://u:p\t@h.org", "https://***@h.org"),
+        ("https:/\t/u:p@h.org", "https://***@h.org/"),
+        (
+            "http://u:p@127.0.0.1:8034/a?b=c",
+            "http://***@127.0.0.1:8034/a?b=c",
+        ),
+        // Malformed: the password holds '/', '#' or '?'.
+        ("https://u:S/e?c#r@h.org", "https://***@h.org"),
+        ("https://u:12/ss@h.org/p", "https://***@h.org/p"),
+        // No scheme, or scheme-relative.
+        ("user:hunter2@h.org/x", "***@h.org/x"),
+        ("//u:p@h.org/x", "//***@h.org/x"),
+        ("https://h.org/x", "https://h.org/x"),
+        ("not a url", "not a url"),
+    ] {
+        assert_eq!(url(input), shown, "{input}");
+    }
+}
+
+#[test]
+fn url_hides_credential_values_in_query_and_fragment() {
+    for (input, shown) in [
+        (
+            "http://h/t?grant_type=password&scope=p&username=sam%40x.org&password=Pa55%20w%26rd",
+            "http://h/t?grant_type=password&scope=p&username=sam%40x.org&password=[redacted]",
+        ),
+        // Keys in any case, percent- or form-encoded.
+        (
+            "https://h/t?PASSWORD=a&Client_Secret=b&pass%77ord=c&%70assword=d&client%5Fsecret=e",
+            "https://h/t?PASSWORD=[redacted]&Client_Secret=[redacted]&pass%77ord=[redacted]&%70assword=[redacted]&client%5Fsecret=[redacted]",
+        ),
+        (
+            "https://h/t?+password+=x",
+            "https://h/t?+password+=[redacted]",
+        ),
+        // Tokens, in the query and in the fragment (the implicit flow).
+        (
+            "https://h/cb?token=abc&x=1#access_token=def&token_type=bearer",
+            "https://h/cb?token=[redacted]&x=1#access_token=[redacted]&token_type=bearer",
+        ),
+        // Relative Locations.
+        (
+            "/api/v1/rs-authentication/oauth/token?scope=p&password=x",
+            "/api/v1/rs-authentication/oauth/token?scope=p&password=[redacted]",
+        ),
+        ("?password=x", "?password=[redacted]"),
+        // A value holding an unencoded '#' or '?' is hidden whole.
+        (
+            "/t?password=ab#cd?ef&scope=p",
+            "/t?password=[redacted]&scope=p",
+        ),
+        // Separators written as HTML entities.
+        ("/t?a=1&amp;password=x", "/t?a=1&amp;password=[redacted]"),
+        // Other keys, and keys merely containing a secret key's name, stay.
+        (
+            "/t?passwords=1&token_type=bearer&x",
+            "/t?passwords=1&token_type=bearer&x",
+        ),
+    ] {
+        assert_eq!(url(input), shown, "{input}");
+    }
+}
+
+const PASSWORD: &str = "Pa55 w&rd+\"é%/=";
+const SECRET: &str = "s3cr3t-client";
+
+fn scrubber() -> Scrubber {
+    Scrubber::new("client", SECRET, PASSWORD)
+}
+
+/// `%2F` written `%2f`, as some encoders do.
+fn lower_hex(encoded: &str) -> String {
+    let mut out = String::new();
+    let mut rest = encoded;
+    while let Some(at) = rest.find('%') {
+        out.push_str(&rest[..at]);
+        out.push_str(&rest[at..at + 3].to_lowercase());
+        rest = &rest[at + 3..];
+    }
+    out + rest
+}
+
+#[test]
+fn scrub_finds_the_secrets_in_every_encoding() {
+    let form: String = url::form_urlencoded::byte_serialize(PASSWORD.as_bytes()).collect();
+    let json = serde_json::to_string(PASSWORD).unwrap();
+    let json = json.trim_matches('"');
+    let basic = STANDARD.encode(format!("client:{SECRET}"));
+    let forms = [
+        PASSWORD.to_string(),
+        form.clone(),
+        form.replace('+', "%20"),
+        lower_hex(&form),
+        json.to_string(),
+        // Every character as a JSON \u escape, and JSON-escaped slashes.
+        PASSWORD
+            .chars()
+            .map(|c| format!("\\u{:04x}", c as u32))
+            .collect(),
+        json.replace('/', "\\/"),
+        // HTML-escaped.
+        PASSWORD.replace('&', "&amp;").replace('"', "&quot;"),
+        PASSWORD.replace('&', "&#38;").replace('"', "&#x22;"),
+        SECRET.to_string(),
+        SECRET.replace('-', "%2D"),
+        basic.clone(),
+        basic.trim_end_matches('=').to_string(),
+        URL_SAFE.encode(format!("client:{SECRET}")),
+    ];
+    for form in forms {
+        let text = format!("Access denied for {form}. cause: x");
+        assert_eq!(
+            scrubber().scrub(&text),
+            "Access denied for [redacted]. cause: x",
+            "{form}"
+        );
+    }
+}
+
+#[test]
+fn scrub_leaves_other_text_alone() {
+    let text = "Access denied for user sam@example.org. cause: ACCOUNT_UNKNOWN é 100% \\n";
+    assert_eq!(scrubber().scrub(text), text);
+    // The default client secret is public.
+    let default = Scrubber::new("client", "secret", "Pa55-w0rd");
+    assert_eq!(default.scrub("bad client secret"), "bad client secret");
+    assert_eq!(default.scrub("Pa55-w0rd"), "[redacted]");
+}
+
+#[test]
+fn short_secrets_are_hidden_only_where_they_stand_alone() {
+    let short = Scrubber::new("client", "secret", "ab");
+    assert_eq!(
+        short.scrub("password=ab&scope=p, \"ab\", abc, cab, ab"),
+        "password=[redacted]&scope=p, \"[redacted]\", abc, cab, [redacted]"
+    );
+    let four = Scrubber::new("client", "secret", "abcd");
+    assert_eq!(four.scrub("xabcdx"), "x[redacted]x");
+}
+
+#[test]
+fn scrub_is_fast_on_hostile_text() {
+    let scrubber = Scrubber::new(
+        "client",
+        "%%%%%%%%%%%%%%%%%%%%%%%%%%%%%%%%",
+        "%%%%%%%%%%%%%%%%%%%%%%%%",
+    );
+    let text = "%25".repeat(20_000);
+    let started = std::time::Instant::now();
+    let scrubbed = scrubber.scrub(&text);
+    assert!(
+        !scrubbed
+            .contains("%25%25%25%25%25%25%25%25%25%25%25%25%25%25%25%25%25%25%25%25%25%25%25%25")
+    );
+    assert!(started.elapsed() < std::time::Duration::from_secs(20));
+}
