@@ -95,11 +95,14 @@ impl Selected {
     }
 }
 
+/// A config file is a few profiles of a few lines: a megabyte is thousands.
+const MAX_CONFIG_BYTES: u64 = 1024 * 1024;
+
 /// Reads `path` (a missing file is an empty one unless `required`) and
 /// selects `profile`.
 pub fn load(path: &Path, required: bool, profile: Option<&str>) -> Result<Selected, Error> {
     let shown = path.display();
-    let text = match std::fs::read_to_string(path) {
+    let text = match read_text(path) {
         Ok(text) => Some(text),
         Err(err) if err.kind() == std::io::ErrorKind::NotFound && !required => None,
         Err(err) => {
@@ -165,6 +168,21 @@ pub fn load(path: &Path, required: bool, profile: Option<&str>) -> Result<Select
     })
 }
 
+/// The file's text; a warning when someone else could change it (its
+/// `host` decides where the password goes).
+fn read_text(path: &Path) -> std::io::Result<String> {
+    let file = crate::files::open_input(path)?;
+    if let Ok(meta) = file.metadata()
+        && meta.is_file()
+    {
+        warn_if_others_can_write(path, &meta);
+    }
+    let mut bytes = Vec::new();
+    crate::files::read_capped(file, MAX_CONFIG_BYTES, &mut bytes)?;
+    String::from_utf8(bytes)
+        .map_err(|_| std::io::Error::new(std::io::ErrorKind::InvalidData, "it is not UTF-8 text"))
+}
+
 /// Every value must be usable, in every table, not only the selected one:
 /// a mistake is best reported when the file is written, not months later.
 fn validate(path: &Path, text: &str, file: &File) -> Result<(), Error> {
@@ -209,6 +227,31 @@ fn warn_if_others_can_read(path: &Path) {
 
 #[cfg(not(unix))]
 fn warn_if_others_can_read(_path: &Path) {}
+
+/// Other users may read a config file (without a client_secret it holds
+/// nothing secret), but one they can change is worth a warning. Group
+/// write counts only for a group other than the user's own.
+#[cfg(unix)]
+fn warn_if_others_can_write(path: &Path, meta: &std::fs::Metadata) {
+    use std::os::unix::fs::MetadataExt;
+    let me = rustix::process::geteuid().as_raw();
+    let my_group = rustix::process::getegid().as_raw();
+    let mode = meta.mode();
+    let why = if meta.uid() != me && meta.uid() != 0 {
+        format!("belongs to uid {}", meta.uid())
+    } else if mode & 0o002 != 0 || (mode & 0o020 != 0 && meta.gid() != my_group) {
+        "can be changed by other users".to_string()
+    } else {
+        return;
+    };
+    crate::warning!(
+        "the config file {} {why}, who could send your password elsewhere; make it yours with mode 600 or 644",
+        path.display()
+    );
+}
+
+#[cfg(not(unix))]
+fn warn_if_others_can_write(_path: &Path, _meta: &std::fs::Metadata) {}
 
 fn line_of(text: &str, offset: usize) -> usize {
     text[..offset.min(text.len())].matches('\n').count() + 1

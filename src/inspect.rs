@@ -4,7 +4,6 @@
 //! provider's own access token, which is a secret too, so other claims are
 //! listed by name only. The signature is never shown.
 
-use std::io::Read;
 use std::time::{Duration, SystemTime};
 
 use serde::Serialize;
@@ -18,6 +17,8 @@ use crate::settings::{self, CacheValues, Layers, ServerValues};
 use crate::token::{self, JsonObject};
 
 const SHOWN: [&str; 5] = ["sub", "tenant", "role", "email", "exp"];
+/// A token comes from an answer of at most 1 MiB.
+const MAX_TOKEN_BYTES: u64 = 1024 * 1024;
 
 #[derive(Serialize)]
 struct Inspected {
@@ -33,11 +34,12 @@ pub fn run(args: InspectArgs, layers: &Layers) -> anyhow::Result<()> {
     let format = args.format;
     let jwt = match args.token.as_deref() {
         Some("-") => {
-            let mut text = String::new();
-            std::io::stdin()
-                .read_to_string(&mut text)
+            let mut bytes = Vec::new();
+            crate::files::read_capped(std::io::stdin().lock(), MAX_TOKEN_BYTES, &mut bytes)
                 .map_err(|err| Error::usage(format!("cannot read the token from stdin: {err}")))?;
-            text
+            String::from_utf8(bytes).map_err(|_| {
+                Error::usage("cannot read the token from stdin: it is not UTF-8 text")
+            })?
         }
         Some(text) => text.to_string(),
         None => cached(args, layers)?,

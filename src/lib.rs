@@ -10,6 +10,7 @@ pub mod diag;
 mod doctor;
 pub mod error;
 mod exec;
+pub mod files;
 mod get;
 pub mod host;
 mod inspect;

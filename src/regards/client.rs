@@ -14,6 +14,9 @@ use crate::host::Host;
 
 pub const USER_AGENT: &str = concat!("regards-token/", env!("CARGO_PKG_VERSION"));
 const MAX_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+/// The system's whole bundle of roots is about 200 KiB; twenty times that
+/// is no CA file.
+const MAX_CA_FILE_BYTES: u64 = 4 * 1024 * 1024;
 
 /// How to verify the server's certificate.
 pub struct Tls<'a> {
@@ -60,7 +63,7 @@ pub fn client(host: &Host, tls: &Tls, timeout: Duration) -> anyhow::Result<Clien
 /// happens, so a bad file is reported before a password is asked for, and
 /// even when a cached token makes the network unnecessary.
 pub fn read_ca_bundle(path: &std::path::Path) -> anyhow::Result<Vec<Certificate>> {
-    let pem = std::fs::read(path).map_err(|err| {
+    let pem = crate::files::read_input(path, MAX_CA_FILE_BYTES).map_err(|err| {
         Error::usage(format!("cannot read the CA file {}: {err}", path.display()))
     })?;
     let certs = Certificate::from_pem_bundle(&pem)

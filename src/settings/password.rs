@@ -4,7 +4,6 @@
 use std::io::{BufRead, IsTerminal};
 use std::path::{Path, PathBuf};
 
-use anyhow::Context;
 use zeroize::Zeroizing;
 
 use super::Server;
@@ -12,6 +11,10 @@ use super::layers::var;
 use crate::cli::PasswordArgs;
 use crate::error::Error;
 use crate::secret::Secret;
+
+/// A password, perhaps followed by notes as `pass` keeps them: a file (or
+/// a stdin line) larger than this is not a password file.
+const MAX_PASSWORD_BYTES: u64 = 64 * 1024;
 
 #[derive(Debug)]
 pub enum PasswordSource {
@@ -64,9 +67,9 @@ impl PasswordSource {
     pub fn read(&self, server: &Server) -> anyhow::Result<Secret<String>> {
         // Wrapped at once, so that every early return below wipes it.
         let password = Secret::new(match self {
-            PasswordSource::Stdin => {
-                read_stdin_line().context("cannot read the password from stdin")?
-            }
+            PasswordSource::Stdin => read_stdin_line().map_err(|err| {
+                Error::usage(format!("cannot read the password from stdin: {err}"))
+            })?,
             PasswordSource::File(path) => read_password_file(path)?,
             PasswordSource::Env(password) => return Ok(password.clone()),
             PasswordSource::Prompt => {
@@ -92,7 +95,7 @@ impl PasswordSource {
 }
 
 fn read_password_file(path: &Path) -> anyhow::Result<String> {
-    let file = std::fs::File::open(path).map_err(|err| {
+    let file = crate::files::open_input(path).map_err(|err| {
         Error::usage(format!(
             "cannot open the password file {}: {err}",
             path.display()
@@ -100,9 +103,10 @@ fn read_password_file(path: &Path) -> anyhow::Result<String> {
     })?;
     warn_if_others_can_read(&file, path);
     // Read into a buffer that is wiped when dropped, rather than through a
-    // BufReader whose internal buffer would keep the file's bytes.
-    let mut bytes = Zeroizing::new(Vec::new());
-    std::io::Read::read_to_end(&mut &file, &mut bytes).map_err(|err| {
+    // BufReader whose internal buffer would keep the file's bytes; sized
+    // for the cap, so that it never moves (leaving an unwiped copy).
+    let mut bytes = Zeroizing::new(Vec::with_capacity(MAX_PASSWORD_BYTES as usize + 1));
+    crate::files::read_capped(&file, MAX_PASSWORD_BYTES, &mut bytes).map_err(|err| {
         Error::usage(format!(
             "cannot read the password file {}: {err}",
             path.display()
@@ -120,7 +124,9 @@ fn read_password_file(path: &Path) -> anyhow::Result<String> {
 #[cfg(unix)]
 fn warn_if_others_can_read(file: &std::fs::File, path: &Path) {
     use std::os::unix::fs::PermissionsExt;
+    // A pipe or a terminal passed as /dev/fd/N is no file others could read.
     if let Ok(meta) = file.metadata()
+        && meta.is_file()
         && meta.permissions().mode() & 0o077 != 0
     {
         crate::warning!(
@@ -148,6 +154,9 @@ fn read_stdin_line() -> std::io::Result<String> {
         match stdin.read(&mut byte) {
             Ok(0) => break,
             Ok(_) if byte[0] == b'\n' => break,
+            Ok(_) if line.len() as u64 == MAX_PASSWORD_BYTES => {
+                return Err(crate::files::too_large(MAX_PASSWORD_BYTES));
+            }
             Ok(_) => line.push(byte[0]),
             Err(err) if err.kind() == std::io::ErrorKind::Interrupted => {}
             Err(err) => return Err(err),
@@ -158,7 +167,12 @@ fn read_stdin_line() -> std::io::Result<String> {
 
 #[cfg(not(unix))]
 fn read_stdin_line() -> std::io::Result<String> {
-    first_line(std::io::stdin().lock())
+    use std::io::Read;
+    let line = first_line(std::io::stdin().lock().take(MAX_PASSWORD_BYTES + 1))?;
+    if line.len() as u64 > MAX_PASSWORD_BYTES {
+        return Err(crate::files::too_large(MAX_PASSWORD_BYTES));
+    }
+    Ok(line)
 }
 
 /// The first line, without its line ending. A file written by an editor
