@@ -2,13 +2,36 @@
 //! user can read (0600), whatever the umask, and writes that are atomic
 //! (a temporary file in the same folder, then a rename), so a process
 //! killed mid-write leaves the old entry or the new one, never half of one.
+//!
+//! The cache folder may sit in a folder others can write to (a CI box's
+//! `/tmp`), so nothing found there is taken on trust: a folder is used only
+//! when it belongs to this user (its mode is then tightened through its
+//! descriptor, never through a path a symbolic link could redirect), inside
+//! a folder of this user or root; a file is read only when it is a regular
+//! file of this user that others cannot write, opened without following a
+//! symbolic link and without blocking (a FIFO would hang the read), and
+//! only up to a size that fits it. Root trusts no one else's files either.
 
-use std::io::Write;
-use std::path::Path;
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
 
 use anyhow::Context;
 
+use crate::error::Error;
+use crate::files;
+use crate::{verbose, warning};
+
+mod trust;
+
+pub use trust::Untrusted;
+use trust::{check_dir, check_file, check_holder, is_symlink, untrusted};
+
+/// Creates `path` (and its parents) as a folder only the user can enter,
+/// or checks and tightens the one that is there. Fails with `Untrusted`
+/// when the folder is not the user's to trust, or sits in a folder of
+/// someone else's (checked before anything is made in it).
 pub fn private_dir(path: &Path) -> anyhow::Result<()> {
+    check_holder(path)?;
     let mut builder = std::fs::DirBuilder::new();
     builder.recursive(true);
     #[cfg(unix)]
@@ -16,14 +39,7 @@ pub fn private_dir(path: &Path) -> anyhow::Result<()> {
     builder
         .create(path)
         .with_context(|| format!("cannot create {}", path.display()))?;
-    // The folder may have existed with a wider mode; tighten it.
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o700))
-            .with_context(|| format!("cannot restrict {} to its owner", path.display()))?;
-    }
-    Ok(())
+    check_dir(path)
 }
 
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
@@ -66,12 +82,48 @@ fn remove_stale_temporaries(dir: &Path) {
     }
 }
 
-/// The file's bytes, `None` when it does not exist.
-pub fn read_optional(path: &Path) -> anyhow::Result<Option<Vec<u8>>> {
-    match std::fs::read(path) {
-        Ok(bytes) => Ok(Some(bytes)),
-        Err(err) if err.kind() == std::io::ErrorKind::NotFound => Ok(None),
-        Err(err) => Err(err).with_context(|| format!("cannot read {}", path.display())),
+/// The file's bytes, `None` when it does not exist. A file that is not to
+/// be trusted is a miss with a warning saying why; one larger than `cap` is
+/// a miss too (`-v` says so): nothing the tool writes is that large.
+pub fn read_optional(path: &Path, cap: u64) -> anyhow::Result<Option<Vec<u8>>> {
+    let cannot_read = || format!("cannot read {}", path.display());
+    let file = match files::open_nonblocking(path, true) {
+        Ok(file) => file,
+        Err(err) if err.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(_) if is_symlink(path) => {
+            warn_once(path, "it is a symbolic link");
+            return Ok(None);
+        }
+        Err(err) => return Err(err).with_context(cannot_read),
+    };
+    let meta = file.metadata().with_context(cannot_read)?;
+    if let Err(why) = check_file(&meta) {
+        warn_once(path, &why);
+        return Ok(None);
+    }
+    files::blocking(&file).with_context(cannot_read)?;
+    let mut bytes = Vec::new();
+    (&file)
+        .take(cap.saturating_add(1))
+        .read_to_end(&mut bytes)
+        .with_context(cannot_read)?;
+    if bytes.len() as u64 > cap {
+        verbose!(1, "ignoring {}: {}", path.display(), files::too_large(cap));
+        return Ok(None);
+    }
+    Ok(Some(bytes))
+}
+
+/// `get` looks in the cache twice (before and after taking the lock): one
+/// warning per file is enough.
+fn warn_once(path: &Path, why: &str) {
+    static WARNED: std::sync::Mutex<Vec<PathBuf>> = std::sync::Mutex::new(Vec::new());
+    let mut warned = WARNED
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
+    if !warned.iter().any(|p| p == path) {
+        warned.push(path.to_path_buf());
+        warning!("ignoring {}: {why}", path.display());
     }
 }
 
@@ -85,17 +137,52 @@ pub fn remove_optional(path: &Path) -> anyhow::Result<bool> {
 }
 
 /// Opens (creating if needed) a file only the user can read, for locks.
+/// A lock in a folder or file someone else controls protects nothing (they
+/// could hold it, or swap it): that is a usage error naming it, not a
+/// warning, so that no login goes out unprotected.
 pub fn open_private(path: &Path) -> anyhow::Result<std::fs::File> {
     if let Some(dir) = path.parent() {
-        private_dir(dir)?;
+        private_dir(dir).map_err(unsafe_lock)?;
     }
     let mut options = std::fs::OpenOptions::new();
     options.read(true).write(true).create(true).truncate(false);
     #[cfg(unix)]
-    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-    options
-        .open(path)
-        .with_context(|| format!("cannot open {}", path.display()))
+    {
+        use rustix::fs::OFlags;
+        use std::os::unix::fs::OpenOptionsExt;
+        options
+            .mode(0o600)
+            .custom_flags((OFlags::NOFOLLOW | OFlags::NONBLOCK).bits() as i32);
+    }
+    let file = match options.open(path) {
+        Ok(file) => file,
+        Err(_) if is_symlink(path) => {
+            return Err(unsafe_lock(untrusted(path, "it is a symbolic link").into()));
+        }
+        Err(err) => return Err(err).with_context(|| format!("cannot open {}", path.display())),
+    };
+    let meta = file
+        .metadata()
+        .with_context(|| format!("cannot inspect {}", path.display()))?;
+    if let Err(why) = check_file(&meta) {
+        return Err(unsafe_lock(untrusted(path, why).into()));
+    }
+    files::blocking(&file).with_context(|| format!("cannot open {}", path.display()))?;
+    Ok(file)
+}
+
+/// Turns an `Untrusted` lock folder or file into the usage error that
+/// names it; other failures pass unchanged.
+fn unsafe_lock(err: anyhow::Error) -> anyhow::Error {
+    let Some(untrusted) = err.downcast_ref::<Untrusted>() else {
+        return err;
+    };
+    let shown = untrusted.path.display();
+    Error::usage(format!("{shown} is not safe for a lock: {}", untrusted.why))
+        .with_hint(format!(
+            "remove {shown} if you may, or set XDG_RUNTIME_DIR to a folder only you can write"
+        ))
+        .into()
 }
 
 #[cfg(test)]

@@ -19,6 +19,8 @@ use crate::token::Token;
 const VERSION: u32 = 1;
 /// Index updates are quick; waiting longer means something is stuck.
 const INDEX_LOCK_TIMEOUT: Duration = Duration::from_secs(10);
+/// A record is a few hundred bytes: room for thousands of cached tokens.
+const MAX_INDEX_BYTES: u64 = 4 * 1024 * 1024;
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Record {
@@ -70,7 +72,7 @@ impl IndexFile {
     /// Every record, oldest first. A missing or unreadable index is empty:
     /// it is a convenience, rebuilt as tokens are stored.
     pub fn records(&self) -> Vec<Record> {
-        fs::read_optional(&self.path)
+        fs::read_optional(&self.path, MAX_INDEX_BYTES)
             .ok()
             .flatten()
             .and_then(|bytes| serde_json::from_slice::<Index>(&bytes).ok())

@@ -32,6 +32,9 @@ use crate::verbose;
 const REFUSAL_MEMORY: Duration = Duration::from_secs(60);
 /// How long an attempt that got no verdict holds back the same password.
 const NO_VERDICT_MEMORY: Duration = Duration::from_secs(30);
+/// A marker holds two hashes, an error message (server text in it capped
+/// at a few hundred characters) and a hint.
+const MAX_MARKER_BYTES: u64 = 64 * 1024;
 
 /// Holds the lock until dropped (closing the file releases it).
 pub struct Guard {
@@ -182,7 +185,7 @@ pub fn record_attempt(
 /// past its lifetime, or unreadable, is removed.
 pub fn recent_attempt(dir: &Path, key: &CacheKey, sent: &[&Secret<String>]) -> Option<Error> {
     let path = marker_path(dir, key);
-    let bytes = fs::read_optional(&path).ok()??;
+    let bytes = fs::read_optional(&path, MAX_MARKER_BYTES).ok()??;
     let live = serde_json::from_slice::<Marker>(&bytes)
         .ok()
         .and_then(|marker| {
