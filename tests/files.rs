@@ -174,6 +174,7 @@ fn fifos_in_place_of_cache_files_are_skipped_without_hanging() {
         );
         assert!(out.stderr.contains(&line), "{line}\n{}", out.stderr);
     }
+    out.leaks_none(&[DEMO_PASSWORD]);
     assert_eq!(server.token_requests(), 2);
     assert!(std::fs::metadata(&entry).unwrap().is_file(), "replaced");
     assert!(std::fs::metadata(&index).unwrap().is_file(), "replaced");
@@ -314,6 +315,33 @@ fn folders_that_are_symbolic_links_are_not_used_or_changed() {
     assert_eq!(mode(&target), 0o755, "the link's target was not chmod-ed");
     assert_eq!(std::fs::read_dir(&target).unwrap().count(), 0);
     assert_eq!(server.token_requests(), 1);
+}
+
+/// A config file others can read is normal; one others can change gets a
+/// warning (its host decides where the password goes), and is still used.
+#[test]
+fn a_config_file_others_can_change_draws_a_warning() {
+    let server = Server::builder().start();
+    let sandbox = Sandbox::new();
+    let config = sandbox.file("config.toml", "[default]\nscope = \"project1\"\n");
+    let warning = format!(
+        "regards-token: warning: the config file {} can be changed by other users",
+        config.display()
+    );
+    for (mode, warned) in [(0o644, false), (0o664, false), (0o666, true)] {
+        std::fs::set_permissions(&config, std::fs::Permissions::from_mode(mode)).unwrap();
+        let mut cmd = sandbox.std_login(&server);
+        cmd.env("REGARDS_TOKEN_CONFIG", &config)
+            .env("REGARDS_PASSWORD", DEMO_PASSWORD);
+        let out = bounded(&mut cmd);
+        assert_eq!(claims(out.ok().trim_end())["sub"], DEMO_LOGIN);
+        assert_eq!(
+            out.stderr.contains(&warning),
+            warned,
+            "{mode:o}: {}",
+            out.stderr
+        );
+    }
 }
 
 // ---- sizes -------------------------------------------------------------------
@@ -497,6 +525,7 @@ fn cache_files_others_control_are_not_trusted() {
     let out = bounded(&mut get(&sandbox, &server));
     assert_eq!(claims(out.ok().trim_end())["sub"], DEMO_LOGIN);
     assert!(!out.stdout.contains("planted"));
+    out.leaks_none(&[DEMO_PASSWORD, "planted.by.someone-else"]);
     for file in [&entry, &index] {
         let line = format!(
             "regards-token: warning: ignoring {}: it belongs to uid {NOBODY}, not to you (uid 0)",
