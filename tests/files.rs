@@ -219,6 +219,10 @@ fn fifos_named_as_inputs_are_refused_at_once() {
             "regards-token: error: cannot open the password file {shown}: it is a FIFO, not a regular file"
         )
     );
+    assert_eq!(
+        ran.hint(),
+        "to pipe the password in, use --password-stdin or --password-file <(COMMAND)"
+    );
     ran.leaks_none(&[DEMO_PASSWORD]);
     assert_eq!(server.token_requests(), 0);
 }

@@ -96,10 +96,18 @@ impl PasswordSource {
 
 fn read_password_file(path: &Path) -> anyhow::Result<String> {
     let file = crate::files::open_input(path).map_err(|err| {
-        Error::usage(format!(
+        let error = Error::usage(format!(
             "cannot open the password file {}: {err}",
             path.display()
-        ))
+        ));
+        // A FIFO made with mkfifo: the same pipe works when the shell hands it over.
+        if err.kind() == std::io::ErrorKind::InvalidInput {
+            error.with_hint(
+                "to pipe the password in, use --password-stdin or --password-file <(COMMAND)",
+            )
+        } else {
+            error
+        }
     })?;
     warn_if_others_can_read(&file, path);
     // Read into a buffer that is wiped when dropped, rather than through a
