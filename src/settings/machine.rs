@@ -40,9 +40,7 @@ pub fn lock_dir(cache_dir: Option<&Path>) -> PathBuf {
 
 #[cfg(unix)]
 fn per_user_name() -> String {
-    // SAFETY: geteuid has no preconditions and cannot fail.
-    let uid = unsafe { libc::geteuid() };
-    format!("regards-token-{uid}")
+    format!("regards-token-{}", rustix::process::geteuid().as_raw())
 }
 
 /// The temporary folder is already the user's own elsewhere.
