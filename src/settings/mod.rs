@@ -77,7 +77,7 @@ pub struct CacheSettings {
 pub struct CachePaths {
     /// Token files (for the file store) and the index.
     pub cache_dir: PathBuf,
-    /// Lock files and refusal markers: a per-user runtime folder when
+    /// Lock files and failed-login markers: a per-user runtime folder when
     /// there is one (cleared at logout, on a RAM disk), else the cache.
     pub lock_dir: PathBuf,
 }
