@@ -428,3 +428,63 @@ fn headers_at_vv_never_show_credentials_in_urls() {
     );
     leaks_no_secret(&ran, &["T-SENTINEL", "AT-SENTINEL", "PW-SENTINEL"]);
 }
+
+/// The paths where a login is final without a verdict, and the runs that
+/// replay a failed login from its marker: at -vv, in both request styles,
+/// neither secret appears in any form on stdout, stderr or in any file
+/// left behind (the marker holds the error, scrubbed, and a salted hash).
+#[test]
+fn failed_logins_and_their_replays_at_vv_leak_nothing() {
+    let garbage = b"\x00\x01\xff garbage\r\n\r\n".to_vec();
+    let cases: Vec<(&str, Vec<Canned>, i32)> = vec![
+        ("a login slower than --timeout", vec![Canned::Hang], 4),
+        ("an answer broken mid-body", vec![Canned::CloseMidBody], 4),
+        ("a 502", vec![Canned::GatewayError(502)], 4),
+        ("a 504", vec![Canned::GatewayError(504)], 4),
+        (
+            "an answer that is not HTTP",
+            vec![Canned::Bytes(garbage)],
+            5,
+        ),
+        ("a refusal", vec![], 3),
+    ];
+    for (what, script, code) in cases {
+        for style in ["json", "query"] {
+            let server = server(script.clone());
+            let sandbox = Sandbox::new();
+            let attempt = || {
+                let mut cmd = sandbox.cmd();
+                cmd.args(["get", "--host", &server.url(), "-s", "project1"])
+                    .args(["-u", "sam@example.org", "-vv", "--password-stdin"])
+                    .args(["--request-style", style, "--timeout", "700ms"])
+                    .env("REGARDS_CLIENT_SECRET", CLIENT_SECRET)
+                    .write_stdin(format!("wrong-{PASSWORD}\n"));
+                run(&mut cmd)
+            };
+            let first = attempt();
+            first.fails(code);
+            leaks_no_secret(&first, &[&format!("wrong-{PASSWORD}")]);
+            let replay = attempt();
+            assert!(
+                replay
+                    .fails(code)
+                    .contains("the same password is not sent again"),
+                "{what} {style}: {}",
+                replay.stderr
+            );
+            leaks_no_secret(&replay, &[&format!("wrong-{PASSWORD}")]);
+            assert_eq!(server.token_requests(), 1, "{what} {style}");
+            let mut all = forms(&format!("wrong-{PASSWORD}"));
+            all.extend(forms(CLIENT_SECRET));
+            for (path, content) in files_under(sandbox.path()) {
+                for form in &all {
+                    assert!(
+                        !content.contains(form.as_str()),
+                        "{what} {style}: {} holds {form:?}",
+                        path.display()
+                    );
+                }
+            }
+        }
+    }
+}
