@@ -16,20 +16,6 @@ fn get(sandbox: &Sandbox, server: &Server) -> assert_cmd::Command {
     cmd
 }
 
-fn cache_dir(sandbox: &Sandbox) -> PathBuf {
-    sandbox.path().join("cache/regards-token")
-}
-
-fn token_files(sandbox: &Sandbox) -> Vec<PathBuf> {
-    match std::fs::read_dir(cache_dir(sandbox).join("tokens")) {
-        Ok(dir) => dir
-            .map(|e| e.unwrap().path())
-            .filter(|p| !p.file_name().unwrap().to_str().unwrap().starts_with('.'))
-            .collect(),
-        Err(_) => vec![],
-    }
-}
-
 fn json(ran: &Ran) -> serde_json::Value {
     serde_json::from_str(ran.ok()).unwrap()
 }
@@ -135,7 +121,7 @@ fn a_corrupt_entry_is_a_miss_and_is_replaced() {
     let server = Server::builder().start();
     let sandbox = Sandbox::new();
     run(&mut get(&sandbox, &server)).ok();
-    let files = token_files(&sandbox);
+    let files = sandbox.token_files();
     assert_eq!(files.len(), 1);
     std::fs::write(&files[0], b"\x00garbage{").unwrap();
     let ran = run(get(&sandbox, &server).arg("-v"));
@@ -268,11 +254,11 @@ fn auto_falls_back_to_a_file_with_a_warning_when_no_keyring_answers() {
     assert!(
         warning.contains(&format!(
             "keeping tokens in private files under {}",
-            cache_dir(&sandbox).display()
+            sandbox.cache_dir().display()
         )),
         "{warning}"
     );
-    assert_eq!(token_files(&sandbox).len(), 1);
+    assert_eq!(sandbox.token_files().len(), 1);
     // Same through the variable, and the second run is a hit.
     run(sandbox.get(&server).env("REGARDS_TOKEN_CACHE", "auto")).ok();
     assert_eq!(server.token_requests(), 1);
@@ -315,8 +301,8 @@ fn files_are_private_whatever_the_umask() {
     );
     let mut seen = 0;
     for dir in [
-        cache_dir(&sandbox),
-        cache_dir(&sandbox).join("tokens"),
+        sandbox.cache_dir(),
+        sandbox.cache_dir().join("tokens"),
         sandbox.path().join("run/regards-token"),
     ] {
         assert_eq!(mode(&dir), 0o700, "{}", dir.display());
@@ -405,11 +391,11 @@ fn status_lists_and_logout_removes() {
         format!("removed {} project2 {DEMO_LOGIN} (file)\n", server.url())
     );
     assert_eq!(run(sandbox.cmd().arg("status")).ok().lines().count(), 2);
-    assert_eq!(token_files(&sandbox).len(), 2);
+    assert_eq!(sandbox.token_files().len(), 2);
 
     let ran = run(sandbox.cmd().args(["logout", "--all"]));
     assert_eq!(ran.ok().lines().count(), 2);
-    assert!(token_files(&sandbox).is_empty());
+    assert!(sandbox.token_files().is_empty());
     let ran = run(sandbox.cmd().arg("status"));
     assert_eq!(ran.ok(), "");
     assert!(ran.stderr.contains("no cached token"));
@@ -527,7 +513,7 @@ fn a_tampered_entry_cannot_inject_shell_syntax() {
     let server = Server::builder().start();
     let sandbox = Sandbox::new();
     run(&mut get(&sandbox, &server)).ok();
-    let file = &token_files(&sandbox)[0];
+    let file = &sandbox.token_files()[0];
     let entry = std::fs::read_to_string(file).unwrap();
     let doc: serde_json::Value = serde_json::from_str(&entry).unwrap();
     let real = doc["token"].as_str().unwrap().to_string();

@@ -21,20 +21,9 @@ fn get(sandbox: &Sandbox, server: &Server) -> assert_cmd::Command {
     cmd
 }
 
-fn token_files(sandbox: &Sandbox) -> Vec<PathBuf> {
-    let dir = sandbox.path().join("cache/regards-token/tokens");
-    match std::fs::read_dir(dir) {
-        Ok(dir) => dir
-            .map(|e| e.unwrap().path())
-            .filter(|p| p.extension().is_some_and(|e| e == "json"))
-            .collect(),
-        Err(_) => vec![],
-    }
-}
-
 /// The only entry file, as JSON.
 fn only_entry(sandbox: &Sandbox) -> (PathBuf, serde_json::Value) {
-    let files = token_files(sandbox);
+    let files = sandbox.token_files();
     assert_eq!(files.len(), 1, "{files:?}");
     let doc = serde_json::from_slice(&std::fs::read(&files[0]).unwrap()).unwrap();
     (files[0].clone(), doc)
@@ -62,7 +51,8 @@ fn an_entry_copied_from_another_hosts_key_is_a_miss() {
     let our_token = run(&mut get(&sandbox, &ours)).ok().to_string();
     let (our_file, _) = only_entry(&sandbox);
     let their_token = run(&mut get(&sandbox, &theirs)).ok().to_string();
-    let their_file = token_files(&sandbox)
+    let their_file = sandbox
+        .token_files()
         .into_iter()
         .find(|f| *f != our_file)
         .unwrap();
@@ -193,7 +183,7 @@ fn an_oversized_token_from_the_server_is_not_a_regards_answer() {
         )
     );
     ran.leaks_none(&[&huge[..64]]);
-    assert!(token_files(&sandbox).is_empty(), "nothing was cached");
+    assert!(sandbox.token_files().is_empty(), "nothing was cached");
     assert_eq!(server.token_requests(), 1, "a bad answer is not retried");
 
     // The longest token accepted goes through and is cached.

@@ -101,17 +101,9 @@ fn mkfifo(path: &Path) {
     assert!(made.success(), "mkfifo {}", path.display());
 }
 
-fn cache_dir(sandbox: &Sandbox) -> PathBuf {
-    sandbox.path().join("cache/regards-token")
-}
-
-fn lock_dir(sandbox: &Sandbox) -> PathBuf {
-    sandbox.path().join("run/regards-token")
-}
-
 /// The one token file a first run left.
 fn token_file(sandbox: &Sandbox) -> PathBuf {
-    let files: Vec<PathBuf> = std::fs::read_dir(cache_dir(sandbox).join("tokens"))
+    let files: Vec<PathBuf> = std::fs::read_dir(sandbox.cache_dir().join("tokens"))
         .expect("the tokens folder")
         .map(|e| e.expect("entry").path())
         .filter(|p| p.extension().is_some_and(|e| e == "json"))
@@ -127,7 +119,9 @@ fn digest(sandbox: &Sandbox) -> String {
 }
 
 fn refusal_marker(sandbox: &Sandbox) -> PathBuf {
-    lock_dir(sandbox).join(format!("{}.attempt", digest(sandbox)))
+    sandbox
+        .lock_dir()
+        .join(format!("{}.attempt", digest(sandbox)))
 }
 
 /// A first run, which logs in and caches the demo user's token.
@@ -161,7 +155,7 @@ fn fifos_in_place_of_cache_files_are_skipped_without_hanging() {
     cached(&sandbox, &server);
     let entry = token_file(&sandbox);
     let marker = refusal_marker(&sandbox);
-    let index = cache_dir(&sandbox).join("index.json");
+    let index = sandbox.cache_dir().join("index.json");
     for fifo in [&entry, &marker, &index] {
         mkfifo(fifo);
     }
@@ -291,8 +285,8 @@ fn folders_that_are_symbolic_links_are_not_used_or_changed() {
     let target = sandbox.path().join("somewhere");
     std::fs::create_dir(&target).unwrap();
     std::fs::set_permissions(&target, std::fs::Permissions::from_mode(0o755)).unwrap();
-    let tokens = cache_dir(&sandbox).join("tokens");
-    std::fs::create_dir_all(cache_dir(&sandbox)).unwrap();
+    let tokens = sandbox.cache_dir().join("tokens");
+    std::fs::create_dir_all(sandbox.cache_dir()).unwrap();
     std::os::unix::fs::symlink(&target, &tokens).unwrap();
 
     let out = bounded(&mut get(&sandbox, &server));
@@ -305,7 +299,7 @@ fn folders_that_are_symbolic_links_are_not_used_or_changed() {
     assert_eq!(mode(&target), 0o755, "the link's target was not chmod-ed");
     assert_eq!(std::fs::read_dir(&target).unwrap().count(), 0);
 
-    let locks = lock_dir(&sandbox);
+    let locks = sandbox.lock_dir();
     std::fs::remove_dir_all(&locks).unwrap();
     std::os::unix::fs::symlink(&target, &locks).unwrap();
     let ran = bounded(&mut get(&sandbox, &server));
@@ -517,7 +511,7 @@ fn cache_files_others_control_are_not_trusted() {
     let sandbox = Sandbox::new();
     let real = cached(&sandbox, &server);
     let entry = token_file(&sandbox);
-    let index = cache_dir(&sandbox).join("index.json");
+    let index = sandbox.cache_dir().join("index.json");
     let planted = std::fs::read_to_string(&entry)
         .unwrap()
         .replace(&real, "planted.by.someone-else");
@@ -588,7 +582,7 @@ fn a_lock_someone_else_controls_stops_the_login() {
     }
     let server = Server::builder().start();
     let sandbox = Sandbox::new();
-    let locks = lock_dir(&sandbox);
+    let locks = sandbox.lock_dir();
     std::fs::create_dir_all(&locks).unwrap();
     std::fs::set_permissions(&locks, std::fs::Permissions::from_mode(0o755)).unwrap();
     chown(&locks, NOBODY);
@@ -610,7 +604,9 @@ fn a_lock_someone_else_controls_stops_the_login() {
     // Our folder, with someone else's lock file in it.
     let sandbox2 = Sandbox::new();
     cached(&sandbox2, &server);
-    let lock = lock_dir(&sandbox2).join(format!("{}.lock", digest(&sandbox2)));
+    let lock = sandbox2
+        .lock_dir()
+        .join(format!("{}.lock", digest(&sandbox2)));
     chown(&lock, NOBODY);
     let mut cmd = get(&sandbox2, &server);
     cmd.arg("--refresh");
@@ -635,7 +631,7 @@ fn a_cache_folder_someone_else_controls_is_not_written_to() {
     }
     let server = Server::builder().start();
     let sandbox = Sandbox::new();
-    let cache = cache_dir(&sandbox);
+    let cache = sandbox.cache_dir();
     std::fs::create_dir_all(&cache).unwrap();
     std::fs::set_permissions(&cache, std::fs::Permissions::from_mode(0o777)).unwrap();
     chown(&cache, NOBODY);
@@ -670,5 +666,5 @@ fn a_cache_folder_someone_else_controls_is_not_written_to() {
         "{}",
         out.stderr
     );
-    assert!(!cache_dir(&sandbox).join("tokens").exists());
+    assert!(!sandbox.cache_dir().join("tokens").exists());
 }

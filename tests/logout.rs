@@ -5,31 +5,15 @@
 
 mod common;
 
-use std::path::PathBuf;
-
 use common::*;
-
-fn cache_dir(sandbox: &Sandbox) -> PathBuf {
-    sandbox.path().join("cache/regards-token")
-}
-
-fn token_files(sandbox: &Sandbox) -> Vec<PathBuf> {
-    match std::fs::read_dir(cache_dir(sandbox).join("tokens")) {
-        Ok(dir) => dir
-            .map(|e| e.unwrap().path())
-            .filter(|p| p.extension().is_some_and(|e| e == "json"))
-            .collect(),
-        Err(_) => vec![],
-    }
-}
 
 /// A token in the file store, and the index saying it is in `store`.
 fn cached_in_file_recorded_as(sandbox: &Sandbox, server: &Server, store: &str) {
     let mut cmd = sandbox.get(server);
     run(cmd.args(["--cache", "file"])).ok();
-    assert_eq!(token_files(sandbox).len(), 1);
+    assert_eq!(sandbox.token_files().len(), 1);
     if store != "file" {
-        let index = cache_dir(sandbox).join("index.json");
+        let index = sandbox.cache_dir().join("index.json");
         let text = std::fs::read_to_string(&index).unwrap();
         let edited = text.replace("\"store\": \"file\"", &format!("\"store\": \"{store}\""));
         assert_ne!(edited, text);
@@ -53,7 +37,7 @@ fn logout_removes_the_file_copy_even_when_the_index_names_a_keyring() {
         )
     );
     assert!(ran.hint().contains("run logout again"));
-    assert!(token_files(&sandbox).is_empty(), "the file copy is gone");
+    assert!(sandbox.token_files().is_empty(), "the file copy is gone");
     // The keyring may still hold it: the record stays for the next logout.
     let listed = run(sandbox.cmd().arg("status")).ok().to_string();
     assert!(listed.contains("store=keyutils"), "{listed}");
@@ -64,7 +48,7 @@ fn logout_says_when_a_token_was_already_gone() {
     let server = Server::builder().start();
     let sandbox = Sandbox::new();
     cached_in_file_recorded_as(&sandbox, &server, "file");
-    std::fs::remove_file(&token_files(&sandbox)[0]).unwrap();
+    std::fs::remove_file(&sandbox.token_files()[0]).unwrap();
 
     let ran = run(sandbox.cmd().args(["logout", "--all", "-v"]));
     assert_eq!(

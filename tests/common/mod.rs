@@ -33,6 +33,27 @@ impl Sandbox {
         self.dir.path()
     }
 
+    /// The tool's cache folder for this sandbox's home.
+    pub fn cache_dir(&self) -> PathBuf {
+        self.path().join("cache/regards-token")
+    }
+
+    /// Where login locks and failed-login markers go.
+    pub fn lock_dir(&self) -> PathBuf {
+        self.path().join("run/regards-token")
+    }
+
+    /// The file store's token entries (not its temporary files).
+    pub fn token_files(&self) -> Vec<PathBuf> {
+        match std::fs::read_dir(self.cache_dir().join("tokens")) {
+            Ok(dir) => dir
+                .map(|e| e.expect("a folder entry").path())
+                .filter(|p| p.extension().is_some_and(|e| e == "json"))
+                .collect(),
+            Err(_) => vec![],
+        }
+    }
+
     /// Writes a file in the sandbox and returns its path.
     pub fn file(&self, name: &str, content: &str) -> PathBuf {
         let path = self.dir.path().join(name);
