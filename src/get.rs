@@ -59,9 +59,7 @@ pub fn obtain(settings: &Settings) -> anyhow::Result<(Token, Source)> {
     // another.
     match cache.as_mut().map(|c| look(c, settings)) {
         Some(Look::Usable(token)) => return Ok((token, Source::Cache)),
-        Some(Look::Short(token))
-            if Some(token.received_at) != seen && received_since(&token, started) =>
-        {
+        Some(Look::Short(token)) if got_meanwhile(token.received_at, seen, started) => {
             warning!(
                 "the new token lasts only {}, less than --min-ttl {} (another run just got it)",
                 output::human(token.time_left(SystemTime::now())),
@@ -151,11 +149,15 @@ fn look(cache: &mut Cache, settings: &Settings) -> Look {
     }
 }
 
-/// Whether `token` was received at or after `since`. Cache entries keep
-/// whole seconds, so `since` is taken down to its second.
-fn received_since(token: &Token, since: SystemTime) -> bool {
+/// Whether a token received at `received` is one another run got while
+/// this one waited: not the one this run already saw (`seen`), and
+/// received since this run started. The second test matters when the first
+/// look found nothing because the read failed: an old short-lived token
+/// found under the lock is not one to take. Cache entries keep whole
+/// seconds, so `started` is taken down to its second.
+fn got_meanwhile(received: SystemTime, seen: Option<SystemTime>, started: SystemTime) -> bool {
     let whole = |time: SystemTime| time.duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs());
-    whole(token.received_at) >= whole(since)
+    Some(received) != seen && whole(received) >= whole(started)
 }
 
 /// One login, with a warning when the new token is already short-lived.
@@ -172,4 +174,31 @@ fn login(settings: &Settings, password: &Secret<String>) -> Result<Token, LoginF
         );
     }
     Ok(token)
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use super::*;
+
+    #[test]
+    fn only_a_token_received_while_waiting_is_taken_below_min_ttl() {
+        let started = UNIX_EPOCH + Duration::from_millis(1_000_500);
+        let later = started + Duration::from_millis(300);
+        let earlier = started - Duration::from_secs(60);
+        // Another run's new token, where this run saw none or an older one.
+        assert!(got_meanwhile(later, None, started));
+        assert!(got_meanwhile(later, Some(earlier), started));
+        // In the same second as the start: entries keep whole seconds.
+        assert!(got_meanwhile(
+            UNIX_EPOCH + Duration::from_secs(1_000),
+            None,
+            started
+        ));
+        // The very token this run saw before it waited.
+        assert!(!got_meanwhile(later, Some(later), started));
+        // An old one the first look missed (a failed read): not taken.
+        assert!(!got_meanwhile(earlier, None, started));
+    }
 }
