@@ -108,9 +108,13 @@ fn a_refused_connection_is_retried_then_reported() {
             "-v",
         ])
         .env("REGARDS_PASSWORD", "pw"));
+    // The innermost cause says what happened.
     assert!(
-        ran.fails(4)
-            .contains(&format!("cannot connect to http://127.0.0.1:{port}"))
+        ran.fails(4).contains(&format!(
+            "cannot connect to http://127.0.0.1:{port}: Connection refused"
+        )),
+        "{}",
+        ran.stderr
     );
     assert_eq!(ran.stderr.matches("retrying in").count(), 2);
 }
