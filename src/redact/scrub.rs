@@ -5,7 +5,11 @@ use base64::Engine;
 use base64::engine::general_purpose::{STANDARD, STANDARD_NO_PAD, URL_SAFE, URL_SAFE_NO_PAD};
 
 use super::HIDDEN;
-use crate::regards::Outcome;
+
+/// How much of one server text is kept (and scrubbed): far more than any
+/// message shows (`error::sanitize` caps at a few hundred characters).
+const MAX_SCRUBBED_CHARS: usize = 16 * 1024;
+use crate::regards::{Outcome, Unexpected};
 use crate::secret::Secret;
 use crate::settings::{DEFAULT_CLIENT_SECRET, Server};
 
@@ -74,6 +78,12 @@ impl Scrubber {
 
     /// `text` with every occurrence of a secret replaced by `[redacted]`.
     pub fn scrub(&self, text: &str) -> String {
+        // Nothing shows more than a few hundred characters of server text;
+        // the cap keeps a hostile megabyte of near-matches cheap.
+        let text = match text.char_indices().nth(MAX_SCRUBBED_CHARS) {
+            Some((cut, _)) => &text[..cut],
+            None => text,
+        };
         let bytes = text.as_bytes();
         let mut out = String::with_capacity(text.len());
         let mut i = 0;
@@ -122,7 +132,21 @@ impl Scrubber {
                 status,
                 location: text(location),
             },
-            other => other,
+            Outcome::GatewayUnavailable { message } => Outcome::GatewayUnavailable {
+                message: text(message),
+            },
+            // Every variant is named, so that one added later with server
+            // text in it cannot pass through unscrubbed.
+            Outcome::Granted(granted) => Outcome::Granted(granted),
+            Outcome::ClientRejected { status } => Outcome::ClientRejected { status },
+            Outcome::Maintenance => Outcome::Maintenance,
+            Outcome::NotRegards { status, what } => Outcome::NotRegards {
+                status,
+                what: match what {
+                    Unexpected::BadAnswer(why) => Unexpected::BadAnswer(self.scrub(&why)),
+                    other => other,
+                },
+            },
         }
     }
 }
@@ -187,8 +211,23 @@ fn decodings(text: &[u8], i: usize) -> Vec<(usize, Vec<u8>)> {
     match byte {
         // Percent-encoding; `+` is a space in form encoding.
         b'%' => {
-            if let Some(value) = rest.get(1..3).and_then(hex) {
-                ways.push((3, vec![value as u8]));
+            // Encoded again, and again: `%2540` is `%40` is `@`, as in a
+            // redirect to a login page that carries the request's URL.
+            let mut at = 1;
+            while rest.get(at..at + 2) == Some(b"25")
+                && rest.get(at + 2..at + 4).and_then(hex).is_some()
+            {
+                at += 2;
+            }
+            let innermost = at;
+            for at in std::iter::once(1).chain((innermost > 1).then_some(innermost)) {
+                if let Some(value) = rest.get(at..at + 2).and_then(hex) {
+                    ways.push((at + 2, vec![value as u8]));
+                    // A `+` encoded once more was a form-encoded space.
+                    if value == u32::from(b'+') {
+                        ways.push((at + 2, vec![b' ']));
+                    }
+                }
             }
         }
         b'+' => ways.push((1, vec![b' '])),

@@ -263,6 +263,31 @@ fn echo_response(echo: Echo, req: &Recorded) -> Response {
             }),
         ),
         Echo::Messages(status) => pages::messages(status, &quoted),
+        Echo::Gateway(status) => Response::json(
+            status,
+            &serde_json::json!({
+                "timestamp": "2026-01-01T00:00:00.000+00:00",
+                "path": req.path,
+                "status": status,
+                "error": quoted,
+                "requestId": "echo-1",
+            }),
+        ),
+        Echo::LoginPage(status) => {
+            let service: String = target
+                .bytes()
+                .map(|b| match b {
+                    b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => {
+                        char::from(b).to_string()
+                    }
+                    _ => format!("%{b:02X}"),
+                })
+                .collect();
+            Response::empty(status).header(
+                "Location",
+                &format!("https://sso.example/login?service=http%3A%2F%2Fgateway{service}"),
+            )
+        }
     }
 }
 

@@ -88,6 +88,12 @@ pub enum Echo {
     Refusal,
     /// REGARDS' `{"messages":[...]}` shape with this status and the text.
     Messages(u16),
+    /// The gateway's own error JSON with this status and the text as `error`.
+    Gateway(u16),
+    /// A redirect (this status) to a login page whose `service` parameter
+    /// is the request's URL, percent-encoded once more, as single sign-on
+    /// pages and firewalls do.
+    LoginPage(u16),
 }
 
 /// A scripted answer to one token-path request, for the failure modes a real
