@@ -123,9 +123,19 @@ const MAX_SERVER_TEXT: usize = 300;
 /// hostile or broken server cannot rewrite the screen, make a message read
 /// differently from what it says, or bury the error under a stack trace.
 pub fn sanitize(text: &str) -> String {
+    escape(text, MAX_SERVER_TEXT)
+}
+
+/// `sanitize` with room for a whole message of the tool's own that may
+/// quote server text (a failed-login marker's, read back from its file).
+pub fn sanitize_long(text: &str) -> String {
+    escape(text, 4 * MAX_SERVER_TEXT)
+}
+
+fn escape(text: &str, cap: usize) -> String {
     let mut out = String::new();
     for (count, ch) in text.trim().chars().enumerate() {
-        if count == MAX_SERVER_TEXT {
+        if count == cap {
             out.push('…');
             break;
         }

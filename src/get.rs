@@ -10,6 +10,7 @@
 use std::path::Path;
 use std::time::{SystemTime, UNIX_EPOCH};
 
+use crate::cache::marker::{self, Markers};
 use crate::cache::{self, Cache, CacheKey, lock};
 use crate::cli::{CacheMode, GetArgs};
 use crate::error::Error;
@@ -71,19 +72,30 @@ pub fn obtain(settings: &Settings) -> anyhow::Result<(Token, Source)> {
     }
 
     let password = settings.password.read(&settings.server)?;
-    let sent = [&settings.server.client_secret, &password];
-    if let Some(replay) = lock::recent_attempt(lock_dir, &key, &sent) {
-        return Err(replay.into());
-    }
-    let token = match login(settings, &password) {
+    let server = &settings.server;
+    let sent = marker::Login {
+        scope: &server.scope,
+        client_id: &server.client_id,
+        client_secret: &server.client_secret,
+        password: &password,
+    };
+    marker::sweep(lock_dir);
+    let markers = Markers::of(lock_dir, &key);
+    markers.check(&sent)?;
+    // Recorded before each attempt goes out, so that a run killed while
+    // it waits for the answer still holds back the runs behind it. An
+    // attempt lasts at most about twice --timeout (a trickling answer).
+    let bound = server.timeout.saturating_mul(2);
+    let mut before_send = || markers.sending(&sent, bound);
+    let token = match login(settings, &password, &mut before_send) {
         Ok(token) => token,
         Err(failed) => {
-            lock::record_attempt(lock_dir, &key, &sent, failed.verdict, &failed.error);
+            markers.failed(&sent, &failed);
             return Err(failed.error.into());
         }
     };
+    markers.clear();
     drop(password);
-    lock::clear_attempt(lock_dir, &key);
     if let Some(cache) = &cache
         && let Err(err) = cache.write(&token)
     {
@@ -161,8 +173,12 @@ fn got_meanwhile(received: SystemTime, seen: Option<SystemTime>, started: System
 }
 
 /// One login, with a warning when the new token is already short-lived.
-fn login(settings: &Settings, password: &Secret<String>) -> Result<Token, LoginFailed> {
-    let token = regards::login(&settings.server, password)?;
+fn login(
+    settings: &Settings,
+    password: &Secret<String>,
+    before_send: &mut dyn FnMut() -> Result<(), Error>,
+) -> Result<Token, LoginFailed> {
+    let token = regards::login(&settings.server, password, before_send)?;
     let left = token.time_left(SystemTime::now());
     if left.is_zero() {
         warning!("the server issued a token that has already expired; check this machine's clock");

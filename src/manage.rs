@@ -7,6 +7,8 @@ use std::time::SystemTime;
 
 use serde::Serialize;
 
+use crate::cache::CacheKey;
+use crate::cache::marker::{self, Markers};
 use crate::cache::{self, index::IndexFile, index::Record};
 use crate::cli::{ListFormat, LogoutArgs, StatusArgs};
 use crate::error::{Error, Kind};
@@ -81,11 +83,11 @@ fn text_line(entry: &Listed) -> String {
     let clean = crate::error::sanitize;
     format!(
         "{} {} {} role={} store={} expires={} ({left})\n",
-        entry.host,
+        clean(&entry.host),
         clean(entry.scope),
         clean(entry.username),
         clean(entry.role.unwrap_or("-")),
-        entry.store,
+        clean(entry.store),
         entry.expires_at,
     )
 }
@@ -123,6 +125,19 @@ pub fn logout(args: LogoutArgs, layers: &Layers) -> anyhow::Result<()> {
                 && username.as_ref().is_none_or(|u| *u == r.key.username))
     };
     let paths = settings::cache_paths()?;
+    // Failed-login markers go with the tokens: logging out ends what the
+    // tool keeps about the accounts, whether or not a token was cached.
+    if args.all {
+        marker::forget_all(&paths.lock_dir);
+    } else if let (Some(host), Some(username)) = (&host, &username) {
+        let account = CacheKey {
+            host: host.as_str().to_string(),
+            scope: String::new(),
+            username: username.clone(),
+            client_id: String::new(),
+        };
+        Markers::of(&paths.lock_dir, &account).clear();
+    }
     let index = IndexFile::new(&paths.cache_dir, &paths.lock_dir);
     let records: Vec<Record> = index.records().into_iter().filter(selected).collect();
     if records.is_empty() {
@@ -146,10 +161,11 @@ pub fn logout(args: LogoutArgs, layers: &Layers) -> anyhow::Result<()> {
         let key = &record.key;
         let who = format!(
             "{} {} {}",
-            key.host,
+            clean(&crate::redact::url(&key.host)),
             clean(&key.scope),
             clean(&key.username)
         );
+        Markers::of(&paths.lock_dir, key).clear();
         if removal.failed.is_empty() {
             let from = match removal.removed_from.as_slice() {
                 [] => "already gone".to_string(),

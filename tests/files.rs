@@ -112,16 +112,23 @@ fn token_file(sandbox: &Sandbox) -> PathBuf {
     files[0].clone()
 }
 
-/// The cache key's digest, from the token file's name.
-fn digest(sandbox: &Sandbox) -> String {
-    let file = token_file(sandbox);
-    file.file_stem().unwrap().to_str().unwrap().to_string()
+/// The one file with this extension in the lock folder (the account's
+/// lock, or its failed-login marker).
+fn in_lock_dir(sandbox: &Sandbox, extension: &str) -> PathBuf {
+    let files: Vec<PathBuf> = std::fs::read_dir(sandbox.lock_dir())
+        .expect("the lock folder")
+        .map(|e| e.expect("entry").path())
+        .filter(|p| p.extension().is_some_and(|e| e == extension))
+        .filter(|p| !p.ends_with("index.lock"))
+        .collect();
+    assert_eq!(files.len(), 1, "{files:?}");
+    files[0].clone()
 }
 
+/// Where the account's failed-login marker is (or would be): beside its
+/// lock, under the same name.
 fn refusal_marker(sandbox: &Sandbox) -> PathBuf {
-    sandbox
-        .lock_dir()
-        .join(format!("{}.attempt", digest(sandbox)))
+    in_lock_dir(sandbox, "lock").with_extension("attempt")
 }
 
 /// A first run, which logs in and caches the demo user's token.
@@ -568,7 +575,7 @@ fn a_refusal_marker_left_by_someone_else_is_ignored() {
         marker.display()
     );
     assert!(out.stderr.contains(&line), "{}", out.stderr);
-    assert!(!out.stderr.contains("met by another regards-token run"));
+    assert!(!out.stderr.contains("met by a regards-token run"));
     assert_eq!(server.token_requests(), 3);
 }
 
@@ -604,9 +611,7 @@ fn a_lock_someone_else_controls_stops_the_login() {
     // Our folder, with someone else's lock file in it.
     let sandbox2 = Sandbox::new();
     cached(&sandbox2, &server);
-    let lock = sandbox2
-        .lock_dir()
-        .join(format!("{}.lock", digest(&sandbox2)));
+    let lock = in_lock_dir(&sandbox2, "lock");
     chown(&lock, NOBODY);
     let mut cmd = get(&sandbox2, &server);
     cmd.arg("--refresh");

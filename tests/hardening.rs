@@ -597,19 +597,35 @@ fn a_run_killed_inside_the_login_lock_does_not_block_the_next() {
     }
     assert!(!is_held(&lock), "the kernel released the lock");
 
+    // The next run gets the lock at once, and meets what the killed run
+    // left: it sent the password and got no answer, so the server may
+    // have judged it. The same password is not sent again.
     let started = Instant::now();
-    let out = run_checked(
-        &sandbox,
-        get(&sandbox, &server.url()).args(["--cache", "file", "--lock-timeout", "2s"]),
-        "",
+    let next = || {
+        let mut cmd = get(&sandbox, &server.url());
+        cmd.args(["--cache", "file", "--lock-timeout", "2s"]);
+        cmd
+    };
+    let out = run_checked(&sandbox, &next(), "");
+    assert!(
+        out.fails(4).contains("ended without an answer"),
+        "{}",
+        out.stderr
     );
-    assert_eq!(claims(out.ok().trim_end())["sub"], LOGIN);
     assert!(
         !out.stderr.contains("waiting for another regards-token run"),
         "{}",
         out.stderr
     );
     assert!(started.elapsed() < Duration::from_secs(10));
+    assert_eq!(server.token_requests(), 1);
+    // Once the attempt could have ended (about twice --timeout), and half
+    // a minute more, the password goes again; or at once after a logout,
+    // which forgets the marker.
+    let logout = sandbox.std_cmd().args(["logout", "--all"]).output();
+    assert!(logout.expect("run logout").status.success());
+    let out = run_checked(&sandbox, &next(), "");
+    assert_eq!(claims(out.ok().trim_end())["sub"], LOGIN);
     assert_eq!(server.token_requests(), 2);
 }
 
@@ -714,26 +730,28 @@ fn an_unwritable_cache_only_costs_a_warning() {
         out.stderr
     );
 
+    // No file can be written at all (`ulimit -f 0`): not even the marker
+    // that keeps parallel runs from each sending the password. Then the
+    // run does not send it (exit 2), and leaves nothing behind.
     let sandbox = Sandbox::new();
     let mut cmd = get(&sandbox, &server.url());
     cmd.args(["--cache", "file"]);
     let out = run_checked(&sandbox, &cmd, "trap '' XFSZ; ulimit -f 0;");
-    assert_eq!(claims(out.ok().trim_end())["sub"], LOGIN);
     assert!(
-        out.stderr
-            .contains("regards-token: warning: the token was not cached (file)"),
+        out.fails(2).contains("cannot write the login marker"),
         "{}",
         out.stderr
     );
+    assert_eq!(server.token_requests(), 1, "not sent");
     assert_eq!(
         files_in(&tokens_dir(&sandbox)),
         Vec::<PathBuf>::new(),
         "no entry and no temporary file left"
     );
-    // Nothing was kept, so the next run logs in again, and works.
+    // With room again, the next run logs in, and works.
     let out = run_checked(&sandbox, &cmd, "");
     assert_eq!(claims(out.ok().trim_end())["sub"], LOGIN);
-    assert_eq!(server.token_requests(), 3);
+    assert_eq!(server.token_requests(), 2);
 }
 
 /// Unmounts a tmpfs when dropped, even when the test fails.
@@ -774,11 +792,26 @@ fn a_full_disk_only_costs_a_warning() {
     while file.write_all(&chunk).is_ok() {}
     drop(file);
 
+    // The lock folder full too: the marker that keeps parallel runs from
+    // each sending the password cannot be written, so none is sent.
     let server = server(vec![]);
     let mut cmd = get(&sandbox, &server.url());
     cmd.args(["--cache", "file"])
         .env("XDG_CACHE_HOME", disk.path().join("cache"))
         .env("XDG_RUNTIME_DIR", disk.path().join("run"));
+    let out = run_checked(&sandbox, &cmd, "");
+    assert!(
+        out.fails(2).contains("cannot write the login marker"),
+        "{}",
+        out.stderr
+    );
+    assert!(out.hint().contains("free some space"), "{}", out.stderr);
+    assert_eq!(server.token_requests(), 0);
+
+    // Only the cache full: the token is printed, not cached.
+    let mut cmd = get(&sandbox, &server.url());
+    cmd.args(["--cache", "file"])
+        .env("XDG_CACHE_HOME", disk.path().join("cache"));
     let out = run_checked(&sandbox, &cmd, "");
     assert_eq!(claims(out.ok().trim_end())["sub"], LOGIN);
     assert!(

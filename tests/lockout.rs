@@ -232,6 +232,62 @@ fn parallel_wrong_passwords_send_one_login_in_every_cache_mode() {
     }
 }
 
+// ---- one account, several projects and clients -----------------------------------
+
+/// The server counts wrong passwords per account: runs for different
+/// projects or client ids of one account share the lock and the marker.
+#[test]
+fn parallel_runs_for_several_projects_of_one_account_send_one_wrong_password() {
+    let mut user = User::new(DEMO_LOGIN, DEMO_PASSWORD);
+    for project in ["p1", "p2", "p3", "p4", "p5"] {
+        user = user.in_project(project, "REGISTERED_USER");
+    }
+    let server = Server::builder().user(user).lockout_threshold(0).start();
+    let sandbox = Sandbox::new();
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let make = || {
+        let n = next.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        let mut cmd = sandbox.std_cmd();
+        cmd.args(["get", "--host", &server.url(), "-u", DEMO_LOGIN])
+            .args(["--scope", &format!("p{}", n % 5 + 1), "--password-stdin"]);
+        cmd
+    };
+    let runs = parallel(10, make, "wrong\n");
+    for ran in &runs {
+        assert!(ran.fails(3).contains("login refused by"), "{}", ran.stderr);
+    }
+    assert_eq!(server.token_requests(), 1);
+    assert_eq!(server.failed_attempts(DEMO_LOGIN), 1);
+}
+
+/// No access to one project is that project's affair: the same password
+/// goes to another project of the account.
+#[test]
+fn a_refusal_for_one_project_does_not_hold_back_another() {
+    let user = User::new(DEMO_LOGIN, DEMO_PASSWORD)
+        .in_project("p1", "REGISTERED_USER")
+        .with_access("p2", AccessState::AccessDenied);
+    let server = Server::builder().user(user).start();
+    let sandbox = Sandbox::new();
+    let get = |scope: &str| {
+        let mut cmd = sandbox.cmd();
+        cmd.args(["get", "--host", &server.url(), "-u", DEMO_LOGIN])
+            .args(["--scope", scope, "--password-stdin"])
+            .write_stdin(format!("{DEMO_PASSWORD}\n"));
+        cmd
+    };
+    assert!(run(&mut get("p2")).fails(3).contains("USER_ACCESS_DENIED"));
+    let again = run(&mut get("p2"));
+    assert!(
+        again
+            .fails(3)
+            .contains("the same password is not sent again")
+    );
+    assert_eq!(server.token_requests(), 1);
+    run(&mut get("p1")).ok();
+    assert_eq!(server.token_requests(), 2);
+}
+
 // ---- tokens shorter than --min-ttl -------------------------------------------
 
 #[test]

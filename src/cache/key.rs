@@ -38,11 +38,25 @@ impl CacheKey {
             .expect("strings serialize")
     }
 
-    /// A file-name-safe digest of the key, for cache and lock files.
+    /// A file-name-safe digest of the key, for cache files.
     pub fn digest(&self) -> String {
-        let hash = Sha256::digest(self.account().as_bytes());
-        hash.iter().take(16).map(|b| format!("{b:02x}")).collect()
+        short_digest(&self.account())
     }
+
+    /// A file-name-safe digest of the account alone (host and login), for
+    /// the login lock and its markers: the server counts failed logins
+    /// per account, whatever the project or the client.
+    pub fn account_digest(&self) -> String {
+        // SAFETY-style note: an array of strings always serializes.
+        let account = serde_json::to_string(&["account", &self.host, &self.username])
+            .expect("strings serialize");
+        short_digest(&account)
+    }
+}
+
+fn short_digest(text: &str) -> String {
+    let hash = Sha256::digest(text.as_bytes());
+    hash.iter().take(16).map(|b| format!("{b:02x}")).collect()
 }
 
 #[cfg(test)]
@@ -74,5 +88,19 @@ mod tests {
         assert!(digest.bytes().all(|b| b.is_ascii_hexdigit()));
         assert_eq!(digest, key("a@b").digest());
         assert_ne!(digest, key("a@c").digest());
+    }
+
+    #[test]
+    fn the_account_digest_ignores_the_project_and_the_client() {
+        let mut other = key("a@b");
+        other.scope = "p2".into();
+        other.client_id = "other".into();
+        assert_eq!(other.account_digest(), key("a@b").account_digest());
+        assert_ne!(other.digest(), key("a@b").digest());
+        assert_ne!(key("a@c").account_digest(), key("a@b").account_digest());
+        let mut host = key("a@b");
+        host.host = "https://other.org".into();
+        assert_ne!(host.account_digest(), key("a@b").account_digest());
+        assert_ne!(key("a@b").account_digest(), key("a@b").digest());
     }
 }

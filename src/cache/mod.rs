@@ -15,6 +15,7 @@ pub mod index;
 pub mod key;
 pub mod keyring;
 pub mod lock;
+pub mod marker;
 pub mod store;
 
 pub use key::CacheKey;

@@ -33,8 +33,8 @@ pub enum Outcome {
     },
     /// 515: the project is in maintenance.
     Maintenance,
-    /// 503 from the gateway itself (its own JSON, a proxy's page, or no
-    /// body): it had no instance of rs-authentication to forward to.
+    /// 503 in the gateway's own JSON: it had no instance of
+    /// rs-authentication to forward to.
     GatewayUnavailable {
         message: Option<String>,
     },
@@ -93,6 +93,23 @@ impl Outcome {
         }
     }
 
+    /// Whether the failure concerns the project rather than the account:
+    /// no access to it, an unknown one (REGARDS answers 500), one in
+    /// maintenance, or client credentials and scope the filters rejected.
+    /// A refusal of the password itself, or an attempt without a verdict,
+    /// holds back every project of the account.
+    pub fn scoped(&self) -> bool {
+        match self {
+            Outcome::LoginRefused { code, .. } => {
+                code.starts_with("USER_") || code == "INSTANCE_ACCESS_DENIED"
+            }
+            Outcome::ClientRejected { .. }
+            | Outcome::Maintenance
+            | Outcome::ServerError { status: 500, .. } => true,
+            _ => false,
+        }
+    }
+
     /// Only the gateway's own 503 may be retried: the password was not
     /// checked, and the service may be back in a moment. A request the
     /// server could not read would not be read the second time either.
@@ -120,8 +137,6 @@ pub fn classify(
         } else if matches!(status, 401 | 403) {
             // Servlet containers answer filter rejections with their own page.
             Outcome::ClientRejected { status }
-        } else if status == 503 {
-            Outcome::GatewayUnavailable { message: None }
         } else if status >= 500 {
             Outcome::ServerError {
                 status,
@@ -168,8 +183,9 @@ pub fn classify(
             message: None,
         },
         515 => Outcome::Maintenance,
-        // REGARDS' own `messages` mean the request got past the gateway.
-        503 if json.as_ref().and_then(first_message).is_none() => Outcome::GatewayUnavailable {
+        // Only the gateway's own error proves it did not forward: a proxy
+        // page or an empty 503 may come after the request went through.
+        503 if json.as_ref().is_some_and(is_gateway_error) => Outcome::GatewayUnavailable {
             message: json.as_ref().and_then(server_message),
         },
         500..=599 => Outcome::ServerError {
@@ -224,6 +240,16 @@ impl Shape {
 
 fn first_message(json: &Value) -> Option<String> {
     json.get("messages")?.get(0)?.as_str().map(str::to_string)
+}
+
+/// The gateway's own error body: `{"timestamp","path","status","error",
+/// "requestId"}`, with no REGARDS `messages` (which would mean the request
+/// got past it).
+fn is_gateway_error(json: &Value) -> bool {
+    ["timestamp", "path", "status", "error"]
+        .iter()
+        .all(|key| json.get(key).is_some())
+        && json.get("messages").is_none()
 }
 
 /// `messages[0]` from REGARDS, or the gateway's own `error` text.

@@ -29,6 +29,9 @@ use crate::token::Token;
 pub struct LoginFailed {
     pub error: Error,
     pub verdict: Verdict,
+    /// The failure concerns the project, not the account (no access to
+    /// it, an unknown one): other projects of the account are not held back.
+    pub scoped: bool,
 }
 
 impl LoginFailed {
@@ -40,14 +43,21 @@ impl LoginFailed {
         LoginFailed {
             error,
             verdict: Verdict::NotJudged,
+            scoped: false,
         }
     }
 }
 
 /// Logs in once (plus the retries the rules allow) and returns the token.
-pub fn login(server: &Server, password: &Secret<String>) -> Result<Token, LoginFailed> {
+/// `before_send` runs before each attempt goes out (to record it for
+/// parallel runs); its error stops the login before anything is sent.
+pub fn login(
+    server: &Server,
+    password: &Secret<String>,
+    before_send: &mut dyn FnMut() -> Result<(), Error>,
+) -> Result<Token, LoginFailed> {
     let transport = Transport::new(server).map_err(LoginFailed::not_judged)?;
-    let (granted, received_at) = transport.login(server, password)?;
+    let (granted, received_at) = transport.login(server, password, before_send)?;
     Ok(token_from(granted, received_at))
 }
 

@@ -16,9 +16,10 @@ use reqwest::header::{ACCEPT, CONTENT_TYPE, LOCATION, RETRY_AFTER};
 use serde::Serialize;
 
 use super::client::{Tls, USER_AGENT, client};
-use super::failure::{Failure, FailureKind};
+use super::failure::{Failure, FailureKind, Verdict};
 use super::{Granted, LoginFailed, Outcome, Unexpected, classify, outcome_error};
 use crate::cli::RequestStyle;
+use crate::error::Error;
 use crate::redact::{self, Scrubber};
 use crate::secret::Secret;
 use crate::settings::Server;
@@ -69,6 +70,7 @@ impl Transport {
         &self,
         server: &Server,
         password: &Secret<String>,
+        before_send: &mut dyn FnMut() -> Result<(), Error>,
     ) -> Result<(Granted, SystemTime), LoginFailed> {
         if server.request_style == RequestStyle::Query {
             crate::warning!(
@@ -78,6 +80,11 @@ impl Transport {
         let attempts = server.retries.saturating_add(1);
         let mut attempt = 1;
         loop {
+            before_send().map_err(|error| LoginFailed {
+                error,
+                verdict: Verdict::NotJudged,
+                scoped: false,
+            })?;
             let (reason, retry_after) = match self.attempt(server, password) {
                 Ok(Reply {
                     outcome: Outcome::Granted(granted),
@@ -90,6 +97,7 @@ impl Transport {
                 Ok(reply) => {
                     return Err(LoginFailed {
                         verdict: reply.outcome.verdict(),
+                        scoped: reply.outcome.scoped(),
                         error: outcome_error(reply.outcome, server),
                     });
                 }
@@ -97,6 +105,7 @@ impl Transport {
                 Err(failure) => {
                     return Err(LoginFailed {
                         verdict: failure.verdict(),
+                        scoped: false,
                         error: failure.into_login_error(&server.host, server.timeout),
                     });
                 }
