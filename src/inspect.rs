@@ -17,8 +17,9 @@ use crate::settings::{self, CacheValues, Layers, ServerValues};
 use crate::token::{self, JsonObject};
 
 const SHOWN: [&str; 5] = ["sub", "tenant", "role", "email", "exp"];
-/// A token comes from an answer of at most 1 MiB.
-const MAX_TOKEN_BYTES: u64 = 1024 * 1024;
+/// What `inspect -` reads: a token comes from an answer of at most 1 MiB
+/// (one this tool caches is far shorter: `token::MAX_TOKEN_BYTES`).
+const MAX_INPUT_BYTES: u64 = 1024 * 1024;
 
 #[derive(Serialize)]
 struct Inspected {
@@ -35,7 +36,7 @@ pub fn run(args: InspectArgs, layers: &Layers) -> anyhow::Result<()> {
     let jwt = match args.token.as_deref() {
         Some("-") => {
             let mut bytes = Vec::new();
-            crate::files::read_capped(std::io::stdin().lock(), MAX_TOKEN_BYTES, &mut bytes)
+            crate::files::read_capped(std::io::stdin().lock(), MAX_INPUT_BYTES, &mut bytes)
                 .map_err(|err| Error::usage(format!("cannot read the token from stdin: {err}")))?;
             String::from_utf8(bytes).map_err(|_| {
                 Error::usage("cannot read the token from stdin: it is not UTF-8 text")

@@ -25,7 +25,7 @@ use crate::token::{self, MAX_TOKEN_BYTES, Token};
 const VERSION: u32 = 2;
 /// The token plus room for the key, the times and the claims: anything
 /// longer was not written by this tool, and is not parsed.
-const MAX_ENTRY_BYTES: usize = MAX_TOKEN_BYTES + 16 * 1024;
+pub const MAX_ENTRY_BYTES: usize = MAX_TOKEN_BYTES + 16 * 1024;
 
 #[derive(Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]

@@ -3,14 +3,10 @@
 
 use std::path::PathBuf;
 
+use super::entry::MAX_ENTRY_BYTES;
 use super::fs;
 use super::key::CacheKey;
 use super::store::{Store, StoreError};
-use crate::token::MAX_TOKEN_BYTES;
-
-/// An entry holds a token of at most `MAX_TOKEN_BYTES` and a few fields:
-/// anything larger was not written by this tool.
-const MAX_ENTRY_BYTES: u64 = MAX_TOKEN_BYTES as u64 + 16 * 1024;
 
 pub struct FileStore {
     dir: PathBuf,
@@ -36,7 +32,7 @@ impl Store for FileStore {
     }
 
     fn get(&self, key: &CacheKey) -> Result<Option<Vec<u8>>, StoreError> {
-        fs::read_optional(&self.path(key), MAX_ENTRY_BYTES).map_err(reason)
+        fs::read_optional(&self.path(key), MAX_ENTRY_BYTES as u64).map_err(reason)
     }
 
     fn set(&self, key: &CacheKey, value: &[u8]) -> Result<(), StoreError> {

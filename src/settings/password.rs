@@ -1,7 +1,7 @@
 //! Where the password comes from, and reading it. The password is read
 //! only when a login is about to be sent: a cache hit must not prompt.
 
-use std::io::{BufRead, IsTerminal};
+use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 
 use zeroize::Zeroizing;
@@ -156,7 +156,8 @@ fn read_stdin_line() -> std::io::Result<String> {
     use std::io::Read;
     use std::os::fd::AsFd;
     let mut stdin = std::fs::File::from(std::io::stdin().as_fd().try_clone_to_owned()?);
-    let mut line = Zeroizing::new(Vec::new());
+    // Sized for the cap, so that it never moves (leaving an unwiped copy).
+    let mut line = Zeroizing::new(Vec::with_capacity(MAX_PASSWORD_BYTES as usize));
     let mut byte = [0u8; 1];
     loop {
         match stdin.read(&mut byte) {
@@ -176,21 +177,30 @@ fn read_stdin_line() -> std::io::Result<String> {
 #[cfg(not(unix))]
 fn read_stdin_line() -> std::io::Result<String> {
     use std::io::Read;
-    let line = first_line(std::io::stdin().lock().take(MAX_PASSWORD_BYTES + 1))?;
-    if line.len() as u64 > MAX_PASSWORD_BYTES {
-        return Err(crate::files::too_large(MAX_PASSWORD_BYTES));
+    let mut bytes = Zeroizing::new(Vec::with_capacity(MAX_PASSWORD_BYTES as usize + 1));
+    let mut stdin = std::io::stdin().lock();
+    let mut byte = [0u8; 1];
+    while stdin.read(&mut byte)? == 1 && byte[0] != b'\n' {
+        if bytes.len() as u64 == MAX_PASSWORD_BYTES {
+            return Err(crate::files::too_large(MAX_PASSWORD_BYTES));
+        }
+        bytes.push(byte[0]);
     }
-    Ok(line)
+    first_line(&bytes[..])
 }
 
 /// The first line, without its line ending. A file written by an editor
 /// ends with a newline that is not part of the password.
-fn first_line(mut reader: impl BufRead) -> std::io::Result<String> {
-    let mut line = String::new();
-    reader.read_line(&mut line)?;
-    let trimmed_len = line.trim_end_matches(['\n', '\r']).len();
-    line.truncate(trimmed_len);
-    Ok(line)
+/// The password is copied once, into a string of its exact size: a
+/// growing string would leave unwiped copies behind each time it moved.
+fn first_line(bytes: &[u8]) -> std::io::Result<String> {
+    let line = bytes.split(|&b| b == b'\n').next().unwrap_or_default();
+    let line = line.strip_suffix(b"\r").unwrap_or(line);
+    String::from_utf8(line.to_vec()).map_err(|err| {
+        // The bytes are the password: wipe the copy the error holds.
+        zeroize::Zeroize::zeroize(&mut err.into_bytes());
+        std::io::Error::new(std::io::ErrorKind::InvalidData, "it is not valid UTF-8")
+    })
 }
 
 /// A prompt is only useful when a person can answer it. `CI` is set by
@@ -213,6 +223,7 @@ mod tests {
     #[test]
     fn first_line_strips_the_line_ending_only() {
         let read = |s: &str| first_line(s.as_bytes()).unwrap();
+        assert!(first_line(b"\xff\xfe\n").is_err());
         assert_eq!(read("p@ss w0rd\n"), "p@ss w0rd");
         assert_eq!(read("crlf\r\nsecond"), "crlf");
         assert_eq!(read(" spaces kept \n"), " spaces kept ");
