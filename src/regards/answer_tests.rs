@@ -272,3 +272,34 @@ fn web_pages_redirects_and_odd_statuses() {
         }
     );
 }
+
+#[test]
+fn a_token_of_the_largest_size_is_taken_and_one_byte_more_is_not() {
+    use crate::token::MAX_TOKEN_BYTES;
+    let answer = |size: usize| {
+        let token = format!("a.{}", "b".repeat(size - 2));
+        json(
+            200,
+            &format!(r#"{{"access_token":"{token}","token_type":"bearer","expires_in":60}}"#),
+        )
+    };
+    assert!(matches!(answer(MAX_TOKEN_BYTES), Outcome::Granted(_)));
+    assert!(matches!(
+        answer(MAX_TOKEN_BYTES + 1),
+        Outcome::NotRegards {
+            what: Unexpected::BadAnswer(_),
+            ..
+        }
+    ));
+}
+
+#[test]
+fn a_413_is_an_answer_too_large_for_a_token() {
+    assert_eq!(
+        json(413, ""),
+        Outcome::NotRegards {
+            status: 413,
+            what: Unexpected::TooLarge
+        }
+    );
+}
