@@ -858,9 +858,25 @@ proptest! {
 /// The ways a server may echo a secret it was sent.
 fn echoed(secret: &str, how: u8) -> String {
     let form: String = url::form_urlencoded::byte_serialize(secret.as_bytes()).collect();
-    match how % 5 {
+    match how % 7 {
         0 => secret.to_string(),
         1 => form,
+        // Encoded once more, as a URL quoted in another URL's query.
+        5 => form
+            .bytes()
+            .map(|b| match b {
+                b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => {
+                    char::from(b).to_string()
+                }
+                _ => format!("%{b:02X}"),
+            })
+            .collect(),
+        // HTML-escaped, as in an error page.
+        6 => secret
+            .replace('&', "&amp;")
+            .replace('<', "&lt;")
+            .replace('>', "&gt;")
+            .replace('"', "&quot;"),
         // Hex digits in lower case.
         2 => {
             let spaced = form.replace('+', "%20");
@@ -899,6 +915,27 @@ proptest! {
         let echoed = echoed(&password, how);
         let scrubbed = scrubber.scrub(&format!("{before}{echoed}{after}"));
         prop_assert!(!scrubbed.contains(&password), "{scrubbed}");
+        prop_assert!(!scrubbed.contains(&echoed), "{scrubbed}");
+        prop_assert!(scrubbed.contains("[redacted]"));
+    }
+
+    /// The same for a client secret that is not the public default, as
+    /// sent or inside the Basic header's base64.
+    #[test]
+    fn scrubbed_server_text_never_holds_the_client_secret(
+        client_secret in "[!-~]{4,24}",
+        before in ".{0,40}",
+        after in ".{0,40}",
+        how in any::<u8>(),
+    ) {
+        use base64::Engine;
+        prop_assume!(client_secret != "secret");
+        let scrubber = regards_token::redact::Scrubber::new("client", &client_secret, "a-password");
+        let basic = base64::engine::general_purpose::STANDARD
+            .encode(format!("client:{client_secret}"));
+        let echoed = if how % 2 == 0 { echoed(&client_secret, how / 2) } else { basic };
+        let scrubbed = scrubber.scrub(&format!("{before}{echoed}{after}"));
+        prop_assert!(!scrubbed.contains(&client_secret), "{scrubbed}");
         prop_assert!(!scrubbed.contains(&echoed), "{scrubbed}");
         prop_assert!(scrubbed.contains("[redacted]"));
     }
