@@ -862,15 +862,7 @@ fn echoed(secret: &str, how: u8) -> String {
         0 => secret.to_string(),
         1 => form,
         // Encoded once more, as a URL quoted in another URL's query.
-        5 => form
-            .bytes()
-            .map(|b| match b {
-                b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => {
-                    char::from(b).to_string()
-                }
-                _ => format!("%{b:02X}"),
-            })
-            .collect(),
+        5 => url::form_urlencoded::byte_serialize(form.as_bytes()).collect(),
         // HTML-escaped, as in an error page.
         6 => secret
             .replace('&', "&amp;")

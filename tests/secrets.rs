@@ -22,16 +22,8 @@ fn forms(secret: &str) -> Vec<String> {
     let basic = format!("client:{secret}");
     let engine = base64::engine::general_purpose::STANDARD;
     // Encoded once more, as a URL quoted in another URL's query.
-    let again = |text: &str| -> String {
-        text.bytes()
-            .map(|b| match b {
-                b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => {
-                    char::from(b).to_string()
-                }
-                _ => format!("%{b:02X}"),
-            })
-            .collect()
-    };
+    let again =
+        |text: &str| -> String { url::form_urlencoded::byte_serialize(text.as_bytes()).collect() };
     let html = secret
         .replace('&', "&amp;")
         .replace('"', "&quot;")

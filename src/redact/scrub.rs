@@ -213,21 +213,19 @@ fn decodings(text: &[u8], i: usize) -> Vec<(usize, Vec<u8>)> {
         b'%' => {
             // Encoded again, and again: `%2540` is `%40` is `@`, as in a
             // redirect to a login page that carries the request's URL.
+            // Every depth is a way: `%252541` is `%2541` (`A` encoded
+            // twice), `%41` or `A`.
             let mut at = 1;
-            while rest.get(at..at + 2) == Some(b"25")
-                && rest.get(at + 2..at + 4).and_then(hex).is_some()
-            {
-                at += 2;
-            }
-            let innermost = at;
-            for at in std::iter::once(1).chain((innermost > 1).then_some(innermost)) {
-                if let Some(value) = rest.get(at..at + 2).and_then(hex) {
-                    ways.push((at + 2, vec![value as u8]));
-                    // A `+` encoded once more was a form-encoded space.
-                    if value == u32::from(b'+') {
-                        ways.push((at + 2, vec![b' ']));
-                    }
+            while let Some(value) = rest.get(at..at + 2).and_then(hex) {
+                ways.push((at + 2, vec![value as u8]));
+                // A `+` encoded once more was a form-encoded space.
+                if value == u32::from(b'+') {
+                    ways.push((at + 2, vec![b' ']));
                 }
+                if value != 0x25 {
+                    break;
+                }
+                at += 2;
             }
         }
         b'+' => ways.push((1, vec![b' '])),
