@@ -94,7 +94,7 @@ pub fn obtain(settings: &Settings) -> anyhow::Result<(Token, Source)> {
             return Err(failed.error.into());
         }
     };
-    markers.clear();
+    markers.succeeded(&sent);
     drop(password);
     if let Some(cache) = &cache
         && let Err(err) = cache.write(&token)

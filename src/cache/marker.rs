@@ -41,9 +41,11 @@ pub const NO_VERDICT_MEMORY: Duration = Duration::from_secs(30);
 /// tampered file, a clock set back): the longest attempt (twice the
 /// largest `--timeout`, see `settings::MAX_TIMEOUT`) and a minute.
 const MAX_MEMORY: Duration = Duration::from_secs(2 * 3600 + 60);
-/// A marker holds a hash, an error message (server text in it capped at a
-/// few hundred characters) and a hint.
+/// A marker holds a few entries, each a hash, an error message (server
+/// text in it capped at a few hundred characters) and a hint.
 const MAX_MARKER_BYTES: u64 = 64 * 1024;
+/// Entries kept per account: the secrets tried at once for one account.
+const MAX_ENTRIES: usize = 8;
 
 /// What a run is about to send, or sent: the hash covers the client id,
 /// the client secret and the password, so that a wrong client secret does
@@ -55,7 +57,10 @@ pub struct Login<'a> {
     pub password: &'a Secret<String>,
 }
 
-/// What a run left for the ones behind it.
+/// What a run left for the ones behind it: one entry of an account's
+/// marker file, which holds one per set of secrets tried lately, so that
+/// a login with other secrets (the right password, say) does not erase
+/// what a wrong one met.
 #[derive(Serialize, Deserialize)]
 struct Marker {
     /// Unix seconds: when it was written, and until when it holds back.
@@ -91,26 +96,25 @@ impl Markers {
     /// Fails with the error a run met lately with these same secrets, or
     /// when the marker cannot be read (that must not let them through).
     pub fn check(&self, login: &Login) -> Result<(), Error> {
-        let bytes = match fs::read_optional(&self.path, MAX_MARKER_BYTES) {
-            Ok(Some(bytes)) => bytes,
-            Ok(None) => return Ok(()),
-            Err(err) => return Err(unusable("cannot read", &self.path, &err)),
-        };
-        let Ok(marker) = serde_json::from_slice::<Marker>(&bytes) else {
-            verbose!(1, "removing an unreadable login marker");
-            let _ = fs::remove_optional(&self.path);
-            return Ok(());
-        };
-        let Some(left) = time_left(&marker, SystemTime::now()) else {
-            verbose!(1, "removing an expired login marker");
-            let _ = fs::remove_optional(&self.path);
-            return Ok(());
-        };
-        let same_project = marker.scope.as_deref().is_none_or(|s| s == login.scope);
-        if !same_project || hash(&marker.salt, login) != marker.hash {
-            return Ok(());
+        let now = SystemTime::now();
+        let entries = self
+            .read()
+            .map_err(|err| unusable("cannot read", &self.path, &err))?;
+        let found = entries.iter().find_map(|entry| {
+            let same_project = entry.scope.as_deref().is_none_or(|s| s == login.scope);
+            let left = time_left(entry, now)?;
+            (same_project && entry.sent_by(login)).then_some((entry, left))
+        });
+        match found {
+            Some((entry, left)) => Err(replay(entry, left)),
+            None => {
+                if !entries.is_empty() && entries.iter().all(|e| time_left(e, now).is_none()) {
+                    verbose!(1, "removing an expired login marker");
+                    let _ = fs::remove_optional(&self.path);
+                }
+                Ok(())
+            }
         }
-        Err(replay(&marker, left))
     }
 
     /// Records that `login` is about to be sent and may last `bound`; a
@@ -121,7 +125,8 @@ impl Markers {
         let error = Error::new(Kind::Unavailable, message).with_hint(
             "each failed login counts towards locking the account; check the password, then try again",
         );
-        self.write(login, "sent", None, bound + NO_VERDICT_MEMORY, &error)
+        let entry = Marker::new(login, "sent", None, bound + NO_VERDICT_MEMORY, &error);
+        self.replace(login, Some(entry))
             .map_err(|err| unusable("cannot write", &self.path, &err))
     }
 
@@ -130,39 +135,85 @@ impl Markers {
     /// `--request-style query`, say, as a 415's hint suggests).
     pub fn failed(&self, login: &Login, failed: &LoginFailed) {
         let (verdict, memory) = match failed.verdict {
-            Verdict::NotJudged => return self.clear(),
+            Verdict::NotJudged => return self.succeeded(login),
             Verdict::Refused => ("refused", REFUSAL_MEMORY),
             Verdict::Unknown => ("unknown", NO_VERDICT_MEMORY),
         };
         let scope = failed.scoped.then_some(login.scope);
-        if let Err(err) = self.write(login, verdict, scope, memory, &failed.error) {
-            // The "sent" marker stays, and holds back as well.
+        let entry = Marker::new(login, verdict, scope, memory, &failed.error);
+        if let Err(err) = self.replace(login, Some(entry)) {
+            // The "sent" entry stays, and holds back as well.
             verbose!(1, "cannot record how the login ended: {err:#}");
         }
     }
 
-    /// Forgets the account's last attempt: it succeeded, or was not judged.
+    /// Forgets this login's attempt: it succeeded, or was not judged. What
+    /// other secrets met stays: they were not shown right.
+    pub fn succeeded(&self, login: &Login) {
+        if let Err(err) = self.replace(login, None) {
+            verbose!(1, "cannot update the login marker: {err:#}");
+        }
+    }
+
+    /// Forgets every attempt of the account, for `logout`.
     pub fn clear(&self) {
         if let Err(err) = fs::remove_optional(&self.path) {
             verbose!(1, "cannot remove the login marker: {err:#}");
         }
     }
 
-    fn write(
-        &self,
+    /// The entries on file; an unreadable file counts as none, and is
+    /// replaced by the next write.
+    fn read(&self) -> anyhow::Result<Vec<Marker>> {
+        let Some(bytes) = fs::read_optional(&self.path, MAX_MARKER_BYTES)? else {
+            return Ok(Vec::new());
+        };
+        Ok(serde_json::from_slice(&bytes).unwrap_or_else(|_| {
+            verbose!(1, "ignoring an unreadable login marker");
+            Vec::new()
+        }))
+    }
+
+    /// Drops `login`'s entry and the expired ones, then adds `entry`. A
+    /// file with no entry left is removed.
+    fn replace(&self, login: &Login, entry: Option<Marker>) -> anyhow::Result<()> {
+        let now = SystemTime::now();
+        let mut entries: Vec<Marker> = self
+            .read()
+            .unwrap_or_default()
+            .into_iter()
+            .filter(|old| time_left(old, now).is_some() && !old.sent_by(login))
+            .collect();
+        entries.extend(entry);
+        // The newest few: enough for the passwords of one account that
+        // are tried at once, and a bound on the file.
+        let keep = entries.len().saturating_sub(MAX_ENTRIES);
+        entries.drain(..keep);
+        if entries.is_empty() {
+            fs::remove_optional(&self.path)?;
+            return Ok(());
+        }
+        // SAFETY-style note: structs of strings and integers always serialize.
+        let bytes = serde_json::to_vec(&entries).expect("plain structs serialize");
+        fs::write_atomic(&self.path, &bytes)
+    }
+}
+
+impl Marker {
+    fn new(
         login: &Login,
         verdict: &str,
         scope: Option<&str>,
         memory: Duration,
         error: &Error,
-    ) -> anyhow::Result<()> {
+    ) -> Marker {
         let salt: String = (0..16)
             .map(|_| format!("{:02x}", fastrand::u8(..)))
             .collect();
-        let now = SystemTime::now();
-        let marker = Marker {
-            at: unix(now),
-            until: unix(now).saturating_add(memory.as_secs()),
+        let now = unix(SystemTime::now());
+        Marker {
+            at: now,
+            until: now.saturating_add(memory.as_secs()),
             verdict: verdict.into(),
             scope: scope.map(str::to_string),
             hash: hash(&salt, login),
@@ -170,10 +221,12 @@ impl Markers {
             exit_code: error.kind.exit_code(),
             message: error.to_string(),
             hint: error.hint().map(str::to_string),
-        };
-        // SAFETY-style note: a struct of strings and integers always serializes.
-        let bytes = serde_json::to_vec(&marker).expect("a plain struct serializes");
-        fs::write_atomic(&self.path, &bytes)
+        }
+    }
+
+    /// Whether this entry is about the secrets `login` holds.
+    fn sent_by(&self, login: &Login) -> bool {
+        hash(&self.salt, login) == self.hash
     }
 }
 
@@ -189,8 +242,10 @@ pub fn sweep(dir: &Path) {
             continue;
         }
         let expired = match fs::read_optional(&path, MAX_MARKER_BYTES) {
-            Ok(Some(bytes)) => serde_json::from_slice::<Marker>(&bytes)
-                .map_or(true, |marker| time_left(&marker, now).is_none()),
+            Ok(Some(bytes)) => serde_json::from_slice::<Vec<Marker>>(&bytes)
+                .map_or(true, |entries| {
+                    entries.iter().all(|e| time_left(e, now).is_none())
+                }),
             _ => false,
         };
         if expired {

@@ -51,14 +51,18 @@ fn marker_file(dir: &Path) -> PathBuf {
     dir.join(format!("{}.attempt", key("p").account_digest()))
 }
 
+fn entries(dir: &Path) -> Vec<Marker> {
+    serde_json::from_slice(&std::fs::read(marker_file(dir)).unwrap()).unwrap()
+}
+
 /// Rewrites the marker's times as if it had been written `age` ago.
 fn age_marker(dir: &Path, age: Duration) {
-    let path = marker_file(dir);
-    let mut marker: Marker = serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
-    let shift = age.as_secs();
-    marker.at -= shift;
-    marker.until -= shift;
-    std::fs::write(&path, serde_json::to_vec(&marker).unwrap()).unwrap();
+    let mut entries = entries(dir);
+    for entry in &mut entries {
+        entry.at -= age.as_secs();
+        entry.until -= age.as_secs();
+    }
+    std::fs::write(marker_file(dir), serde_json::to_vec(&entries).unwrap()).unwrap();
 }
 
 #[test]
@@ -106,8 +110,50 @@ fn a_refusal_is_replayed_for_the_same_secrets_only() {
         "left for the same secrets"
     );
 
+    // The right password's success leaves what the wrong one met.
+    markers
+        .sending(&login(&right, "p"), Duration::from_secs(1))
+        .unwrap();
+    markers.succeeded(&login(&right, "p"));
+    assert!(markers.check(&login(&wrong, "p")).is_err());
+    assert!(markers.check(&login(&right, "p")).is_ok());
+    assert_eq!(entries(dir.path()).len(), 1);
+
     markers.clear();
     assert!(markers.check(&login(&wrong, "p")).is_ok());
+    assert!(!marker_file(dir.path()).exists());
+}
+
+#[test]
+fn each_set_of_secrets_keeps_its_own_entry() {
+    let dir = tempfile::tempdir().unwrap();
+    let markers = Markers::of(dir.path(), &key("p"));
+    let one = secrets("one");
+    let two = secrets("two");
+    let refused = failed(Kind::Refused, Verdict::Refused, false);
+    markers.failed(&login(&one, "p"), &refused);
+    // Another password sent meanwhile does not erase what the first met.
+    markers
+        .sending(&login(&two, "p"), Duration::from_secs(1))
+        .unwrap();
+    assert!(markers.check(&login(&one, "p")).is_err());
+    assert!(
+        markers.check(&login(&two, "p")).is_err(),
+        "sent, no answer yet"
+    );
+    let unknown = failed(Kind::Unavailable, Verdict::Unknown, false);
+    markers.failed(&login(&two, "p"), &unknown);
+    let kind = |s: &Secrets| markers.check(&login(s, "p")).unwrap_err().kind;
+    assert_eq!(kind(&one), Kind::Refused);
+    assert_eq!(kind(&two), Kind::Unavailable);
+    assert_eq!(entries(dir.path()).len(), 2);
+    // The file stays bounded, keeping the newest entries.
+    for n in 0..20 {
+        let other = secrets(&format!("other-{n}"));
+        markers.failed(&login(&other, "p"), &refused);
+    }
+    assert_eq!(entries(dir.path()).len(), MAX_ENTRIES);
+    assert!(markers.check(&login(&secrets("other-19"), "p")).is_err());
 }
 
 #[test]
@@ -220,8 +266,7 @@ fn a_clock_set_back_or_a_tampered_expiry_holds_back_no_longer_than_meant() {
         &login(&pw, "p"),
         &failed(Kind::Refused, Verdict::Refused, false),
     );
-    let path = marker_file(dir.path());
-    let mut marker: Marker = serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
+    let mut marker = entries(dir.path()).remove(0);
     // Written "an hour from now": the clock was set back since.
     let now = unix(SystemTime::now());
     marker.at = now + 3600;
@@ -236,17 +281,22 @@ fn a_clock_set_back_or_a_tampered_expiry_holds_back_no_longer_than_meant() {
 }
 
 #[test]
-fn an_unreadable_marker_is_removed_and_lets_the_login_through() {
+fn an_unreadable_marker_lets_the_login_through_and_is_replaced() {
     let dir = tempfile::tempdir().unwrap();
     let path = marker_file(dir.path());
     std::fs::write(&path, b"{not json").unwrap();
     let pw = secrets("pw");
-    assert!(
-        Markers::of(dir.path(), &key("p"))
-            .check(&login(&pw, "p"))
-            .is_ok()
-    );
-    assert!(!path.exists());
+    let markers = Markers::of(dir.path(), &key("p"));
+    assert!(markers.check(&login(&pw, "p")).is_ok());
+    markers
+        .sending(&login(&pw, "p"), Duration::from_secs(1))
+        .unwrap();
+    assert_eq!(entries(dir.path()).len(), 1);
+    sweep(dir.path());
+    assert!(path.exists(), "a live entry is not swept");
+    std::fs::write(&path, b"{not json").unwrap();
+    sweep(dir.path());
+    assert!(!path.exists(), "an unreadable file is");
 }
 
 #[test]
