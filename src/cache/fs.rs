@@ -43,6 +43,22 @@ pub fn private_dir(path: &Path) -> anyhow::Result<()> {
 }
 
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
+    replace(path, bytes, Durability::Synced)
+}
+
+/// `write_atomic` without waiting for the disk: for files that matter
+/// only while the machine runs (failed-login markers, written before
+/// every login). A crash can leave the file empty, which reads as none.
+pub fn write_atomic_unsynced(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
+    replace(path, bytes, Durability::UntilShutdown)
+}
+
+enum Durability {
+    Synced,
+    UntilShutdown,
+}
+
+fn replace(path: &Path, bytes: &[u8], durability: Durability) -> anyhow::Result<()> {
     // SAFETY-style note: every path this module writes is a file in a folder.
     let dir = path.parent().expect("a cache file has a parent folder");
     private_dir(dir)?;
@@ -52,7 +68,10 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
         .tempfile_in(dir)
         .with_context(|| format!("cannot create a file in {}", dir.display()))?;
     file.write_all(bytes)
-        .and_then(|()| file.as_file().sync_all())
+        .and_then(|()| match durability {
+            Durability::Synced => file.as_file().sync_all(),
+            Durability::UntilShutdown => Ok(()),
+        })
         .with_context(|| format!("cannot write {}", path.display()))?;
     file.persist(path)
         .with_context(|| format!("cannot replace {}", path.display()))?;

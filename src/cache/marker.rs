@@ -195,7 +195,7 @@ impl Markers {
         }
         // SAFETY-style note: structs of strings and integers always serialize.
         let bytes = serde_json::to_vec(&entries).expect("plain structs serialize");
-        fs::write_atomic(&self.path, &bytes)
+        fs::write_atomic_unsynced(&self.path, &bytes)
     }
 }
 
