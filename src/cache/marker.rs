@@ -29,6 +29,7 @@ use super::key::CacheKey;
 use crate::error::{Error, Kind, sanitize_long};
 use crate::regards::{LoginFailed, Verdict};
 use crate::secret::Secret;
+use crate::settings::MAX_TIMEOUT;
 use crate::verbose;
 
 /// How long a refusal holds back the same secrets: every waiter, and a
@@ -39,8 +40,8 @@ pub const REFUSAL_MEMORY: Duration = Duration::from_secs(60);
 pub const NO_VERDICT_MEMORY: Duration = Duration::from_secs(30);
 /// No marker holds anything back longer than this, whatever it says (a
 /// tampered file, a clock set back): the longest attempt (twice the
-/// largest `--timeout`, see `settings::MAX_TIMEOUT`) and a minute.
-const MAX_MEMORY: Duration = Duration::from_secs(2 * 3600 + 60);
+/// largest `--timeout`) and a minute.
+const MAX_MEMORY: Duration = Duration::from_secs(2 * MAX_TIMEOUT.as_secs() + 60);
 /// A marker holds a few entries, each a hash, an error message (server
 /// text in it capped at a few hundred characters) and a hint.
 const MAX_MARKER_BYTES: u64 = 64 * 1024;

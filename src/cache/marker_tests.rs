@@ -278,6 +278,13 @@ fn a_clock_set_back_or_a_tampered_expiry_holds_back_no_longer_than_meant() {
     assert_eq!(time_left(&marker, SystemTime::now()), Some(MAX_MEMORY));
     marker.until = now;
     assert_eq!(time_left(&marker, SystemTime::now()), None);
+    // That longest is a "sent" marker of the longest attempt, no more.
+    let longest_sent = MAX_TIMEOUT * 2 + NO_VERDICT_MEMORY;
+    assert!(MAX_MEMORY >= longest_sent, "{MAX_MEMORY:?}");
+    assert!(
+        MAX_MEMORY <= longest_sent + Duration::from_secs(60),
+        "{MAX_MEMORY:?}"
+    );
 }
 
 #[test]
