@@ -4,7 +4,6 @@
 //! is doing goes here. Verbosity is process-wide because it is set once from
 //! the command line and read from deep inside the transport.
 
-use std::io::Write;
 use std::sync::atomic::{AtomicU8, Ordering};
 
 static VERBOSITY: AtomicU8 = AtomicU8::new(0);
@@ -22,13 +21,26 @@ pub fn verbosity() -> u8 {
 /// secret and the token never reach this function.
 pub fn log(level: u8, line: std::fmt::Arguments<'_>) {
     if verbosity() >= level {
-        // A closed stderr is no reason to fail the command.
-        let _ = writeln!(std::io::stderr().lock(), "regards-token: {line}");
+        write(format_args!("regards-token: {line}"));
     }
 }
 
 pub fn warn(line: std::fmt::Arguments<'_>) {
-    let _ = writeln!(std::io::stderr().lock(), "regards-token: warning: {line}");
+    write(format_args!("regards-token: warning: {line}"));
+}
+
+/// A closed stderr is no reason to fail the command.
+#[cfg(not(test))]
+fn write(line: std::fmt::Arguments<'_>) {
+    use std::io::Write;
+    let _ = writeln!(std::io::stderr().lock(), "{line}");
+}
+
+/// Unit tests: through the test harness, which shows what a test printed
+/// only when it fails, instead of in the middle of the test log.
+#[cfg(test)]
+fn write(line: std::fmt::Arguments<'_>) {
+    eprintln!("{line}");
 }
 
 /// `verbose!(1, "...")`: a log line shown from `-v` on.

@@ -77,21 +77,12 @@ fn get(sandbox: &Sandbox, server: &Server) -> Command {
 /// `cmd` run by `shell -c` after `ulimit -v MEMORY_KIB` and `line`, which
 /// starts the tool as `"$0"` with its arguments as `"$@"`.
 fn under(shell: &str, cmd: &Command, line: &str) -> Command {
-    let mut wrapped = Command::new(shell);
+    let mut wrapped = around(shell, cmd);
     wrapped
         .arg("-c")
         .arg(format!("ulimit -v {MEMORY_KIB}; {line}"))
         .arg(cmd.get_program())
-        .args(cmd.get_args())
-        .env_clear();
-    for (key, value) in cmd.get_envs() {
-        if let Some(value) = value {
-            wrapped.env(key, value);
-        }
-    }
-    if let Some(dir) = cmd.get_current_dir() {
-        wrapped.current_dir(dir);
-    }
+        .args(cmd.get_args());
     wrapped
 }
 

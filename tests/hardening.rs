@@ -68,22 +68,13 @@ fn get(sandbox: &Sandbox, url: &str) -> Command {
 /// commands, e.g. `ulimit`), with the same environment and folder. `exec`
 /// keeps the process id, so killing the child kills the tool itself.
 fn hostile(cmd: &Command, prelude: &str) -> Command {
-    let mut shell = Command::new("sh");
+    let mut shell = around("sh", cmd);
     shell
         .arg("-c")
         .arg(format!("umask 000; {prelude} exec \"$0\" \"$@\""))
         .arg(cmd.get_program())
         .args(cmd.get_args())
-        .env_clear();
-    for (key, value) in cmd.get_envs() {
-        if let Some(value) = value {
-            shell.env(key, value);
-        }
-    }
-    if let Some(dir) = cmd.get_current_dir() {
-        shell.current_dir(dir);
-    }
-    shell.stdin(Stdio::null());
+        .stdin(Stdio::null());
     shell
 }
 

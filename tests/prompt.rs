@@ -5,7 +5,7 @@
 mod common;
 
 use std::io::{Read, Write};
-use std::process::{Command, Stdio};
+use std::process::Stdio;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -19,13 +19,10 @@ fn at_a_terminal(
     env: &[(&str, &str)],
     answer: Option<&str>,
 ) -> (i32, String) {
-    let mut cmd = Command::new("script");
-    cmd.args(["-qec", shell, "/dev/null"])
-        .env_clear()
-        .env("HOME", sandbox.path());
-    if let Some(path) = std::env::var_os("PATH") {
-        cmd.env("PATH", path);
-    }
+    // The sandbox's whole environment: the tool run at the terminal must
+    // not reach this machine's keyrings or the user's config either.
+    let mut cmd = sandbox.program("script");
+    cmd.args(["-qec", shell, "/dev/null"]);
     cmd.envs(env.iter().copied());
     let mut child = cmd
         .stdin(Stdio::piped())
@@ -133,4 +130,21 @@ fn a_non_interactive_source_beats_the_prompt() {
     );
     assert_eq!(code, 0, "{screen}");
     assert!(!screen.contains("Password for"));
+}
+
+/// What runs at the pseudo-terminal has the sandbox's isolation, so the
+/// tool started there never reaches this machine's keyrings or config.
+#[test]
+fn the_terminal_runs_with_the_sandbox_isolation() {
+    let sandbox = Sandbox::new();
+    let (code, screen) = at_a_terminal(&sandbox, "env", &[], None);
+    assert_eq!(code, 0, "{screen}");
+    for line in [
+        format!("REGARDS_TOKEN_SKIP_STORES={ALL_KEYRINGS}"),
+        format!("HOME={}", sandbox.path().display()),
+        format!("XDG_RUNTIME_DIR={}", sandbox.path().join("run").display()),
+        "REGARDS_TOKEN_CACHE=none".to_string(),
+    ] {
+        assert!(screen.contains(&line), "{line} not in:\n{screen}");
+    }
 }

@@ -31,14 +31,9 @@ fn shell(sandbox: &Sandbox, server: &Server, program: &str, args: &[&str]) -> Co
         &std::env::var_os("PATH").unwrap_or_default(),
     )))
     .unwrap();
-    let mut cmd = Command::new(program);
-    cmd.args(args).env_clear().current_dir(sandbox.path());
-    for (key, value) in sandbox.std_cmd().get_envs() {
-        if let Some(value) = value {
-            cmd.env(key, value);
-        }
-    }
-    cmd.env("PATH", path)
+    let mut cmd = sandbox.program(program);
+    cmd.args(args)
+        .env("PATH", path)
         .env("REGARDS_HOST", server.url())
         .env("REGARDS_SCOPE", "project1")
         .env("REGARDS_USERNAME", DEMO_LOGIN)

@@ -69,18 +69,16 @@ impl Sandbox {
     /// `sh -c LINE` in the sandbox's environment, for tests of what a shell
     /// sees (umask, `$?` after a signal, pipelines).
     pub fn shell(&self, line: &str) -> std::process::Command {
-        let base = self.std_cmd();
-        let mut shell = std::process::Command::new("sh");
+        let mut shell = self.program("sh");
+        shell.args(["-c", line]);
         shell
-            .args(["-c", line])
-            .env_clear()
-            .current_dir(self.path());
-        for (key, value) in base.get_envs() {
-            if let Some(value) = value {
-                shell.env(key, value);
-            }
-        }
-        shell
+    }
+
+    /// Any program (a shell, `script`) with exactly the sandbox's
+    /// environment, so that the tool it starts is isolated like `cmd`'s:
+    /// its own home and folders, no machine keyring, no `REGARDS_*`.
+    pub fn program(&self, program: impl AsRef<std::ffi::OsStr>) -> std::process::Command {
+        around(program, &self.std_cmd())
     }
 
     /// The same, as a standard library command, for tests that redirect
@@ -127,6 +125,25 @@ impl Sandbox {
             .args(["--username", DEMO_LOGIN]);
         cmd
     }
+}
+
+/// `program` with `cmd`'s environment (only that) and folder, to run
+/// `cmd` inside it: a shell that sets limits, then execs the tool.
+pub fn around(
+    program: impl AsRef<std::ffi::OsStr>,
+    cmd: &std::process::Command,
+) -> std::process::Command {
+    let mut wrapped = std::process::Command::new(program);
+    wrapped.env_clear();
+    for (key, value) in cmd.get_envs() {
+        if let Some(value) = value {
+            wrapped.env(key, value);
+        }
+    }
+    if let Some(dir) = cmd.get_current_dir() {
+        wrapped.current_dir(dir);
+    }
+    wrapped
 }
 
 pub fn bin() -> PathBuf {
