@@ -45,8 +45,10 @@ pub fn run(args: InspectArgs, layers: &Layers) -> anyhow::Result<()> {
         Some(text) => text.to_string(),
         None => cached(args, layers)?,
     };
-    let (header, claims) =
-        token::decode(&jwt).map_err(|why| Error::usage(format!("not a token: {why}")))?;
+    let (header, claims) = token::decode(&jwt).map_err(|why| {
+        Error::usage(format!("not a token: {why}"))
+            .with_hint("pass the token alone, e.g. regards-token get | regards-token inspect -")
+    })?;
     let (shown, other_claims): (Vec<_>, Vec<_>) = claims
         .into_iter()
         .partition(|(name, _)| SHOWN.contains(&name.as_str()));

@@ -121,15 +121,29 @@ pub fn decode(jwt: &str) -> Result<(JsonObject, JsonObject), String> {
 
 pub type JsonObject = serde_json::Map<String, serde_json::Value>;
 
+/// What a token looks like, for messages about input that is not one.
+pub const TOKEN_SHAPE: &str = "three base64url parts separated by dots, like eyJhbGciOiJIUzUxMiJ9.eyJzdWIiOiJ1In0.c2lnbmF0dXJl";
+
 /// The header and payload of a compact signed JWT (three parts).
 fn split(jwt: &str) -> Result<(&str, &str), String> {
+    if jwt.is_empty() {
+        return Err("the input is empty".into());
+    }
+    if !is_b64token(jwt) {
+        // A whole line (`Authorization: Bearer ...`, an `export` line):
+        // say so, rather than which part of it failed to decode.
+        return Err(format!(
+            "the input has characters a token cannot have (spaces, quotes, ':'); a token is {TOKEN_SHAPE}"
+        ));
+    }
     let parts: Vec<&str> = jwt.split('.').collect();
     match parts.as_slice() {
         [header, payload, _signature] => Ok((header, payload)),
         // Five parts would be an encrypted JWT, which cannot be read here.
         _ => Err(format!(
-            "a signed JWT is three base64url parts separated by dots, this has {}",
-            parts.len()
+            "a token is {TOKEN_SHAPE}; this has {} part{}",
+            parts.len(),
+            if parts.len() == 1 { "" } else { "s" }
         )),
     }
 }

@@ -25,14 +25,23 @@ fn no_command_is_a_usage_error() {
 #[test]
 fn missing_settings_are_named_with_their_flag_and_variable() {
     let sandbox = Sandbox::new();
-    let cases: [(&[&str], &str, &str); 3] = [
+    let cases: [(&[&str], &str, &str); 4] = [
+        // Everything missing is named at once, not one per run.
         (
             &[],
-            "no host given",
-            "pass --host URL, set REGARDS_HOST, or add host to the config file",
+            "no host, project and username given",
+            "pass --host URL, --scope PROJECT and --username LOGIN, set REGARDS_HOST, \
+             REGARDS_SCOPE and REGARDS_USERNAME, or add host, scope and username to the \
+             config file",
         ),
         (
-            &["--host", "https://h.example"],
+            &["-s", "p"],
+            "no host and username given",
+            "pass --host URL and --username LOGIN, set REGARDS_HOST and REGARDS_USERNAME, \
+             or add host and username to the config file",
+        ),
+        (
+            &["--host", "https://h.example", "-u", "me"],
             "no project given",
             "pass --scope PROJECT, set REGARDS_SCOPE, or add scope to the config file",
         ),

@@ -119,6 +119,38 @@ fn garbage_is_a_clear_error() {
 }
 
 #[test]
+fn empty_input_and_whole_lines_are_named_as_such() {
+    let sandbox = Sandbox::new();
+    let ran = inspect(&sandbox, "", &[]);
+    assert_eq!(
+        ran.fails(2),
+        "regards-token: error: not a token: the input is empty"
+    );
+    assert_eq!(
+        ran.hint(),
+        "pass the token alone, e.g. regards-token get | regards-token inspect -"
+    );
+    let token = jwt(r#"{"sub":"u"}"#);
+    for line in [
+        format!("Authorization: Bearer {token}"),
+        format!("export REGARDS_TOKEN='{token}'"),
+    ] {
+        let ran = inspect(&sandbox, &line, &[]);
+        let error = ran.fails(2);
+        assert!(
+            error.starts_with(
+                "regards-token: error: not a token: the input has characters a token cannot have"
+            ),
+            "{error}"
+        );
+        assert!(error.contains("a token is three base64url parts separated by dots, like eyJ"));
+        assert!(!error.contains(&token), "the input is not quoted");
+    }
+    let ran = inspect(&sandbox, "hello", &[]);
+    assert!(ran.fails(2).ends_with("this has 1 part"), "{}", ran.stderr);
+}
+
+#[test]
 fn without_an_argument_the_cached_token_is_inspected() {
     let server = Server::builder().start();
     let sandbox = Sandbox::new();

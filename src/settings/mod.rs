@@ -212,9 +212,22 @@ impl ServerValues {
 
     /// Checks the values and warns about the risky ones.
     pub fn into_server(self) -> anyhow::Result<Server> {
-        let host = self
-            .host
-            .ok_or_else(|| missing("host", "--host URL", "REGARDS_HOST", "host"))?;
+        // Every missing setting in one error, not one per run.
+        let absent = [
+            (self.host.is_none(), ("host", "--host URL", "REGARDS_HOST")),
+            (
+                self.scope.is_none(),
+                ("project", "--scope PROJECT", "REGARDS_SCOPE"),
+            ),
+            (
+                self.username.is_none(),
+                ("username", "--username LOGIN", "REGARDS_USERNAME"),
+            ),
+        ];
+        let (Some(host), Some(scope), Some(username)) = (self.host, self.scope, self.username)
+        else {
+            return Err(missing(&absent).into());
+        };
         let host = Host::parse(&host.value)?;
         if !host.is_https() && !host.is_loopback() && !self.allow_http {
             return Err(Error::usage(format!(
@@ -226,17 +239,6 @@ impl ServerValues {
         if !host.is_https() && !host.is_loopback() {
             crate::warning!("the password is sent unencrypted to {host} (--allow-http)");
         }
-        let scope = self
-            .scope
-            .ok_or_else(|| missing("project", "--scope PROJECT", "REGARDS_SCOPE", "scope"))?;
-        let username = self.username.ok_or_else(|| {
-            missing(
-                "username",
-                "--username LOGIN",
-                "REGARDS_USERNAME",
-                "username",
-            )
-        })?;
         let client_id = self.client_id.value;
         if client_id.contains(':') {
             return Err(Error::usage("the client id must not contain ':'").into());
@@ -316,8 +318,32 @@ impl CacheValues {
     }
 }
 
-fn missing(what: &str, flag: &str, env: &str, key: &str) -> Error {
-    Error::usage(format!("no {what} given")).with_hint(format!(
-        "pass {flag}, set {env}, or add {key} to the config file"
+/// A setting the server needs: what it is, its flag, its variable.
+type Needed = (&'static str, &'static str, &'static str);
+
+/// The error for the settings marked absent (each one's config key is its
+/// flag's name).
+fn missing(settings: &[(bool, Needed)]) -> Error {
+    let absent: Vec<Needed> = settings
+        .iter()
+        .filter(|(is_absent, _)| *is_absent)
+        .map(|(_, needed)| *needed)
+        .collect();
+    let list = |part: fn(&Needed) -> &'static str| {
+        let parts: Vec<&str> = absent.iter().map(part).collect();
+        match parts.as_slice() {
+            [first @ .., last] if !first.is_empty() => format!("{} and {last}", first.join(", ")),
+            _ => parts.concat(),
+        }
+    };
+    let key = |(_, flag, _): &Needed| -> &'static str {
+        let name = flag.trim_start_matches("--");
+        name.split(' ').next().unwrap_or(name)
+    };
+    Error::usage(format!("no {} given", list(|s| s.0))).with_hint(format!(
+        "pass {}, set {}, or add {} to the config file",
+        list(|s| s.1),
+        list(|s| s.2),
+        list(key)
     ))
 }
