@@ -25,7 +25,7 @@ function __fish_regards_token_using_subcommand
 end
 
 complete -c regards-token -n "__fish_regards_token_needs_command" -l profile -d 'Use this profile of the config file [env: REGARDS_PROFILE]' -r
-complete -c regards-token -n "__fish_regards_token_needs_command" -s v -l verbose -d 'Log requests to stderr (-v), and their headers (-vv). Secrets are never logged'
+complete -c regards-token -n "__fish_regards_token_needs_command" -s v -l verbose -d 'Say on stderr what the command does: cache decisions, requests and timing (-v), and headers (-vv). Secrets are never shown'
 complete -c regards-token -n "__fish_regards_token_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c regards-token -n "__fish_regards_token_needs_command" -s V -l version -d 'Print version'
 complete -c regards-token -n "__fish_regards_token_needs_command" -f -a "get" -d 'Print an access token: the cached one while it lasts, else a new one'
@@ -55,10 +55,10 @@ file\t'A private file under the user\'s cache folder'
 none\t'Keep nothing: log in every time'"
 complete -c regards-token -n "__fish_regards_token_using_subcommand get" -l min-ttl -d 'Do not use a cached token with less time left than this, e.g. 5m, 1h [env: REGARDS_TOKEN_MIN_TTL] [default: 5m]' -r
 complete -c regards-token -n "__fish_regards_token_using_subcommand get" -l lock-timeout -d 'How long to wait for another run logging in to the same account [default: 60s]' -r
-complete -c regards-token -n "__fish_regards_token_using_subcommand get" -l format -d 'What to print: the token, a JSON document, an HTTP header line, or a shell `export` line' -r -f -a "token\t'The token alone, then a newline'
+complete -c regards-token -n "__fish_regards_token_using_subcommand get" -l format -d 'What to print: the token, a JSON document, an HTTP header line, a shell `export` line, or a curl config line' -r -f -a "token\t'The token alone, then a newline'
 json\t'A JSON document with the token, its expiry and who it is for'
 header\t'`Authorization: Bearer <token>`, for `curl -H @-`'
-env\t'`export REGARDS_TOKEN=\'<token>\'`, for `eval "$(...)"`'
+env\t'`export REGARDS_TOKEN=\'<token>\'`, for `out=$(...) && eval "$out"`'
 curl\t'A curl config line, for `curl -K-`: the token stays off curl\'s command line'"
 complete -c regards-token -n "__fish_regards_token_using_subcommand get" -l profile -d 'Use this profile of the config file [env: REGARDS_PROFILE]' -r
 complete -c regards-token -n "__fish_regards_token_using_subcommand get" -l insecure -d 'Do not verify the server\'s TLS certificate (dangerous: the password can be intercepted)'
@@ -66,13 +66,13 @@ complete -c regards-token -n "__fish_regards_token_using_subcommand get" -l allo
 complete -c regards-token -n "__fish_regards_token_using_subcommand get" -l password-stdin -d 'Read the password from the first line of stdin (otherwise from REGARDS_PASSWORD, else a prompt when at a terminal)'
 complete -c regards-token -n "__fish_regards_token_using_subcommand get" -l no-cache -d 'Short for --cache none'
 complete -c regards-token -n "__fish_regards_token_using_subcommand get" -l refresh -d 'Ignore the cached token: log in again and cache the new token'
-complete -c regards-token -n "__fish_regards_token_using_subcommand get" -s v -l verbose -d 'Log requests to stderr (-v), and their headers (-vv). Secrets are never logged'
+complete -c regards-token -n "__fish_regards_token_using_subcommand get" -s v -l verbose -d 'Say on stderr what the command does: cache decisions, requests and timing (-v), and headers (-vv). Secrets are never shown'
 complete -c regards-token -n "__fish_regards_token_using_subcommand get" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c regards-token -n "__fish_regards_token_using_subcommand get" -s V -l version -d 'Print version'
 complete -c regards-token -n "__fish_regards_token_using_subcommand status" -l format -d 'text: one line per token; json: an array of objects' -r -f -a "text\t''
 json\t''"
 complete -c regards-token -n "__fish_regards_token_using_subcommand status" -l profile -d 'Use this profile of the config file [env: REGARDS_PROFILE]' -r
-complete -c regards-token -n "__fish_regards_token_using_subcommand status" -s v -l verbose -d 'Log requests to stderr (-v), and their headers (-vv). Secrets are never logged'
+complete -c regards-token -n "__fish_regards_token_using_subcommand status" -s v -l verbose -d 'Say on stderr what the command does: cache decisions, requests and timing (-v), and headers (-vv). Secrets are never shown'
 complete -c regards-token -n "__fish_regards_token_using_subcommand status" -s h -l help -d 'Print help'
 complete -c regards-token -n "__fish_regards_token_using_subcommand status" -s V -l version -d 'Print version'
 complete -c regards-token -n "__fish_regards_token_using_subcommand logout" -l host -d 'Remove the tokens of this gateway [env: REGARDS_HOST]' -r
@@ -80,7 +80,7 @@ complete -c regards-token -n "__fish_regards_token_using_subcommand logout" -s s
 complete -c regards-token -n "__fish_regards_token_using_subcommand logout" -s u -l username -d 'Remove the tokens of this login [env: REGARDS_USERNAME]' -r
 complete -c regards-token -n "__fish_regards_token_using_subcommand logout" -l profile -d 'Use this profile of the config file [env: REGARDS_PROFILE]' -r
 complete -c regards-token -n "__fish_regards_token_using_subcommand logout" -l all -d 'Remove every cached token (the filters above are then ignored)'
-complete -c regards-token -n "__fish_regards_token_using_subcommand logout" -s v -l verbose -d 'Log requests to stderr (-v), and their headers (-vv). Secrets are never logged'
+complete -c regards-token -n "__fish_regards_token_using_subcommand logout" -s v -l verbose -d 'Say on stderr what the command does: cache decisions, requests and timing (-v), and headers (-vv). Secrets are never shown'
 complete -c regards-token -n "__fish_regards_token_using_subcommand logout" -s h -l help -d 'Print help'
 complete -c regards-token -n "__fish_regards_token_using_subcommand logout" -s V -l version -d 'Print version'
 complete -c regards-token -n "__fish_regards_token_using_subcommand exec" -l host -d 'The gateway\'s base URL, e.g. https://regards.example.org [env: REGARDS_HOST, then REGARDS_BASE_URL]' -r
@@ -106,7 +106,7 @@ complete -c regards-token -n "__fish_regards_token_using_subcommand exec" -l all
 complete -c regards-token -n "__fish_regards_token_using_subcommand exec" -l password-stdin -d 'Read the password from the first line of stdin (otherwise from REGARDS_PASSWORD, else a prompt when at a terminal)'
 complete -c regards-token -n "__fish_regards_token_using_subcommand exec" -l no-cache -d 'Short for --cache none'
 complete -c regards-token -n "__fish_regards_token_using_subcommand exec" -l refresh -d 'Ignore the cached token: log in again and cache the new token'
-complete -c regards-token -n "__fish_regards_token_using_subcommand exec" -s v -l verbose -d 'Log requests to stderr (-v), and their headers (-vv). Secrets are never logged'
+complete -c regards-token -n "__fish_regards_token_using_subcommand exec" -s v -l verbose -d 'Say on stderr what the command does: cache decisions, requests and timing (-v), and headers (-vv). Secrets are never shown'
 complete -c regards-token -n "__fish_regards_token_using_subcommand exec" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c regards-token -n "__fish_regards_token_using_subcommand exec" -s V -l version -d 'Print version'
 complete -c regards-token -n "__fish_regards_token_using_subcommand inspect" -l format -d 'text: one claim per line; json: a JSON document' -r -f -a "text\t''
@@ -132,7 +132,7 @@ complete -c regards-token -n "__fish_regards_token_using_subcommand inspect" -l 
 complete -c regards-token -n "__fish_regards_token_using_subcommand inspect" -l allow-http -d 'Allow plain http:// to a host that is not this machine (the password then travels unencrypted)'
 complete -c regards-token -n "__fish_regards_token_using_subcommand inspect" -l no-cache -d 'Short for --cache none'
 complete -c regards-token -n "__fish_regards_token_using_subcommand inspect" -l refresh -d 'Ignore the cached token: log in again and cache the new token'
-complete -c regards-token -n "__fish_regards_token_using_subcommand inspect" -s v -l verbose -d 'Log requests to stderr (-v), and their headers (-vv). Secrets are never logged'
+complete -c regards-token -n "__fish_regards_token_using_subcommand inspect" -s v -l verbose -d 'Say on stderr what the command does: cache decisions, requests and timing (-v), and headers (-vv). Secrets are never shown'
 complete -c regards-token -n "__fish_regards_token_using_subcommand inspect" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c regards-token -n "__fish_regards_token_using_subcommand inspect" -s V -l version -d 'Print version'
 complete -c regards-token -n "__fish_regards_token_using_subcommand doctor" -l host -d 'The gateway\'s base URL, e.g. https://regards.example.org [env: REGARDS_HOST, then REGARDS_BASE_URL]' -r
@@ -156,18 +156,18 @@ complete -c regards-token -n "__fish_regards_token_using_subcommand doctor" -l i
 complete -c regards-token -n "__fish_regards_token_using_subcommand doctor" -l allow-http -d 'Allow plain http:// to a host that is not this machine (the password then travels unencrypted)'
 complete -c regards-token -n "__fish_regards_token_using_subcommand doctor" -l no-cache -d 'Short for --cache none'
 complete -c regards-token -n "__fish_regards_token_using_subcommand doctor" -l refresh -d 'Ignore the cached token: log in again and cache the new token'
-complete -c regards-token -n "__fish_regards_token_using_subcommand doctor" -s v -l verbose -d 'Log requests to stderr (-v), and their headers (-vv). Secrets are never logged'
+complete -c regards-token -n "__fish_regards_token_using_subcommand doctor" -s v -l verbose -d 'Say on stderr what the command does: cache decisions, requests and timing (-v), and headers (-vv). Secrets are never shown'
 complete -c regards-token -n "__fish_regards_token_using_subcommand doctor" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c regards-token -n "__fish_regards_token_using_subcommand doctor" -s V -l version -d 'Print version'
 complete -c regards-token -n "__fish_regards_token_using_subcommand config; and not __fish_seen_subcommand_from path show help" -l profile -d 'Use this profile of the config file [env: REGARDS_PROFILE]' -r
-complete -c regards-token -n "__fish_regards_token_using_subcommand config; and not __fish_seen_subcommand_from path show help" -s v -l verbose -d 'Log requests to stderr (-v), and their headers (-vv). Secrets are never logged'
+complete -c regards-token -n "__fish_regards_token_using_subcommand config; and not __fish_seen_subcommand_from path show help" -s v -l verbose -d 'Say on stderr what the command does: cache decisions, requests and timing (-v), and headers (-vv). Secrets are never shown'
 complete -c regards-token -n "__fish_regards_token_using_subcommand config; and not __fish_seen_subcommand_from path show help" -s h -l help -d 'Print help'
 complete -c regards-token -n "__fish_regards_token_using_subcommand config; and not __fish_seen_subcommand_from path show help" -s V -l version -d 'Print version'
 complete -c regards-token -n "__fish_regards_token_using_subcommand config; and not __fish_seen_subcommand_from path show help" -f -a "path" -d 'Print the config file\'s path'
 complete -c regards-token -n "__fish_regards_token_using_subcommand config; and not __fish_seen_subcommand_from path show help" -f -a "show" -d 'Print every resolved setting and where it came from (secrets redacted)'
 complete -c regards-token -n "__fish_regards_token_using_subcommand config; and not __fish_seen_subcommand_from path show help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c regards-token -n "__fish_regards_token_using_subcommand config; and __fish_seen_subcommand_from path" -l profile -d 'Use this profile of the config file [env: REGARDS_PROFILE]' -r
-complete -c regards-token -n "__fish_regards_token_using_subcommand config; and __fish_seen_subcommand_from path" -s v -l verbose -d 'Log requests to stderr (-v), and their headers (-vv). Secrets are never logged'
+complete -c regards-token -n "__fish_regards_token_using_subcommand config; and __fish_seen_subcommand_from path" -s v -l verbose -d 'Say on stderr what the command does: cache decisions, requests and timing (-v), and headers (-vv). Secrets are never shown'
 complete -c regards-token -n "__fish_regards_token_using_subcommand config; and __fish_seen_subcommand_from path" -s h -l help -d 'Print help'
 complete -c regards-token -n "__fish_regards_token_using_subcommand config; and __fish_seen_subcommand_from path" -s V -l version -d 'Print version'
 complete -c regards-token -n "__fish_regards_token_using_subcommand config; and __fish_seen_subcommand_from show" -l host -d 'The gateway\'s base URL, e.g. https://regards.example.org [env: REGARDS_HOST, then REGARDS_BASE_URL]' -r
@@ -193,18 +193,18 @@ complete -c regards-token -n "__fish_regards_token_using_subcommand config; and 
 complete -c regards-token -n "__fish_regards_token_using_subcommand config; and __fish_seen_subcommand_from show" -l password-stdin -d 'Read the password from the first line of stdin (otherwise from REGARDS_PASSWORD, else a prompt when at a terminal)'
 complete -c regards-token -n "__fish_regards_token_using_subcommand config; and __fish_seen_subcommand_from show" -l no-cache -d 'Short for --cache none'
 complete -c regards-token -n "__fish_regards_token_using_subcommand config; and __fish_seen_subcommand_from show" -l refresh -d 'Ignore the cached token: log in again and cache the new token'
-complete -c regards-token -n "__fish_regards_token_using_subcommand config; and __fish_seen_subcommand_from show" -s v -l verbose -d 'Log requests to stderr (-v), and their headers (-vv). Secrets are never logged'
+complete -c regards-token -n "__fish_regards_token_using_subcommand config; and __fish_seen_subcommand_from show" -s v -l verbose -d 'Say on stderr what the command does: cache decisions, requests and timing (-v), and headers (-vv). Secrets are never shown'
 complete -c regards-token -n "__fish_regards_token_using_subcommand config; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c regards-token -n "__fish_regards_token_using_subcommand config; and __fish_seen_subcommand_from show" -s V -l version -d 'Print version'
 complete -c regards-token -n "__fish_regards_token_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "path" -d 'Print the config file\'s path'
 complete -c regards-token -n "__fish_regards_token_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "show" -d 'Print every resolved setting and where it came from (secrets redacted)'
 complete -c regards-token -n "__fish_regards_token_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c regards-token -n "__fish_regards_token_using_subcommand completions" -l profile -d 'Use this profile of the config file [env: REGARDS_PROFILE]' -r
-complete -c regards-token -n "__fish_regards_token_using_subcommand completions" -s v -l verbose -d 'Log requests to stderr (-v), and their headers (-vv). Secrets are never logged'
+complete -c regards-token -n "__fish_regards_token_using_subcommand completions" -s v -l verbose -d 'Say on stderr what the command does: cache decisions, requests and timing (-v), and headers (-vv). Secrets are never shown'
 complete -c regards-token -n "__fish_regards_token_using_subcommand completions" -s h -l help -d 'Print help'
 complete -c regards-token -n "__fish_regards_token_using_subcommand completions" -s V -l version -d 'Print version'
 complete -c regards-token -n "__fish_regards_token_using_subcommand man" -l profile -d 'Use this profile of the config file [env: REGARDS_PROFILE]' -r
-complete -c regards-token -n "__fish_regards_token_using_subcommand man" -s v -l verbose -d 'Log requests to stderr (-v), and their headers (-vv). Secrets are never logged'
+complete -c regards-token -n "__fish_regards_token_using_subcommand man" -s v -l verbose -d 'Say on stderr what the command does: cache decisions, requests and timing (-v), and headers (-vv). Secrets are never shown'
 complete -c regards-token -n "__fish_regards_token_using_subcommand man" -s h -l help -d 'Print help'
 complete -c regards-token -n "__fish_regards_token_using_subcommand man" -s V -l version -d 'Print version'
 complete -c regards-token -n "__fish_regards_token_using_subcommand help; and not __fish_seen_subcommand_from get status logout exec inspect doctor config completions man help" -f -a "get" -d 'Print an access token: the cached one while it lasts, else a new one'

@@ -14,7 +14,8 @@ use crate::settings::{MAX_LOCK_TIMEOUT, MAX_MIN_TTL, MAX_TIMEOUT};
 /// Get an access token from a REGARDS server.
 ///
 /// Prints the token on stdout and nothing else, so that
-/// `export REGARDS_TOKEN=$(regards-token get)` works. Diagnostics go to
+/// `REGARDS_TOKEN=$(regards-token get) && export REGARDS_TOKEN` works (a
+/// plain `export X=$(...)` would hide a failure). Diagnostics go to
 /// stderr.
 #[derive(Debug, Parser)]
 #[command(
@@ -24,8 +25,8 @@ use crate::settings::{MAX_LOCK_TIMEOUT, MAX_MIN_TTL, MAX_TIMEOUT};
     args_override_self = true
 )]
 pub struct Cli {
-    /// Log requests to stderr (-v), and their headers (-vv). Secrets are
-    /// never logged
+    /// Say on stderr what the command does: cache decisions, requests and
+    /// timing (-v), and headers (-vv). Secrets are never shown
     #[arg(short, long, action = ArgAction::Count, global = true, display_order = 100)]
     pub verbose: u8,
 
@@ -140,8 +141,8 @@ pub struct GetArgs {
     #[command(flatten)]
     pub cache: CacheArgs,
 
-    /// What to print: the token, a JSON document, an HTTP header line, or a
-    /// shell `export` line
+    /// What to print: the token, a JSON document, an HTTP header line, a
+    /// shell `export` line, or a curl config line
     #[arg(long, value_enum, default_value_t = Format::Token)]
     pub format: Format,
 }
@@ -298,7 +299,7 @@ pub enum Format {
     Json,
     /// `Authorization: Bearer <token>`, for `curl -H @-`
     Header,
-    /// `export REGARDS_TOKEN='<token>'`, for `eval "$(...)"`
+    /// `export REGARDS_TOKEN='<token>'`, for `out=$(...) && eval "$out"`
     Env,
     /// A curl config line, for `curl -K-`: the token stays off curl's
     /// command line

@@ -341,6 +341,40 @@ fn help_and_version_go_to_stdout() {
     assert_eq!(ran.stderr, "");
 }
 
+/// The help teaches what the README teaches: no `export X=$(...)` (it
+/// hides a failure), the `eval` form that keeps the exit status, every
+/// format, and a `-v` that does not promise requests where none are made.
+#[test]
+fn help_says_what_the_readme_says() {
+    let sandbox = Sandbox::new();
+    // Lines are wrapped to the terminal: compare with spaces folded.
+    let help = |args: &[&str]| {
+        let text = run(sandbox.cmd().args(args)).ok().to_string();
+        text.split_whitespace().collect::<Vec<_>>().join(" ")
+    };
+    let top = help(&["--help"]);
+    assert!(!top.contains("export REGARDS_TOKEN=$("), "{top}");
+    assert!(
+        top.contains("REGARDS_TOKEN=$(regards-token get) && export REGARDS_TOKEN"),
+        "{top}"
+    );
+    let get = help(&["get", "--help"]);
+    assert!(!get.contains(r#"eval "$(...)""#), "{get}");
+    assert!(get.contains(r#"out=$(...) && eval "$out""#), "{get}");
+    assert!(get.contains("or a curl config line"), "{get}");
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    assert!(
+        readme.contains(
+            "REGARDS_TOKEN=$(regards-token get --scope project1) && export REGARDS_TOKEN"
+        )
+    );
+    for command in ["status", "logout", "config"] {
+        let text = help(&[command, "--help"]);
+        assert!(!text.contains("Log requests"), "{command}: {text}");
+    }
+}
+
 fn set_mode(path: &std::path::Path, mode: u32) {
     use std::os::unix::fs::PermissionsExt;
     std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode)).unwrap();
