@@ -75,6 +75,18 @@ impl Host {
         &self.normalized
     }
 
+    /// This base URL with another scheme, keeping the port the server
+    /// answered on (explicit when it is not the new scheme's default).
+    pub fn with_scheme(&self, scheme: &str) -> String {
+        let mut url = self.url.clone();
+        let port = url.port_or_known_default();
+        if url.set_scheme(scheme).is_err() {
+            return self.normalized.clone();
+        }
+        let _ = url.set_port(port);
+        url.as_str().trim_end_matches('/').to_string()
+    }
+
     pub fn token_url(&self) -> Url {
         let joined = format!("{}{TOKEN_PATH}", self.normalized);
         // SAFETY-style note: `normalized` came out of a valid http(s) URL
@@ -108,6 +120,18 @@ mod tests {
         assert_eq!(norm(" https://h.org/prefix/ "), "https://h.org/prefix");
         assert_eq!(norm("http://127.0.0.1:8034"), "http://127.0.0.1:8034");
         assert_eq!(norm("https://h.org:8443/a/b//"), "https://h.org:8443/a/b");
+    }
+
+    #[test]
+    fn another_scheme_keeps_the_port_the_server_answered_on() {
+        let with = |input: &str, scheme: &str| Host::parse(input).unwrap().with_scheme(scheme);
+        assert_eq!(with("https://h.org", "http"), "http://h.org:443");
+        assert_eq!(
+            with("http://127.0.0.1:8034/p/", "https"),
+            "https://127.0.0.1:8034/p"
+        );
+        assert_eq!(with("http://h.org:443", "https"), "https://h.org");
+        assert_eq!(with("https://h.org:8443", "http"), "http://h.org:8443");
     }
 
     #[test]

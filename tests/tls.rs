@@ -48,18 +48,64 @@ fn insecure_works_and_warns_every_time() {
     }
 }
 
-/// A TLS server's answer to plain HTTP is not HTTP: exit 5, sent once.
+/// `http://` to a port that speaks TLS: said at once, with the `--host` to
+/// use; sent once (a TLS server cannot read it), never retried, and no
+/// marker holds the password back.
 #[test]
-fn plain_http_to_a_tls_port_is_not_an_http_answer() {
+fn plain_http_to_a_tls_port_names_the_scheme_to_use() {
     let server = Server::builder().tls(true).start();
     let host = format!("http://127.0.0.1:{}", server.port());
-    let ran = run(Sandbox::new().get(&server).args(["--host", &host]));
-    let line = ran.fails(5);
-    assert!(
-        line.contains("answered with something that is not HTTP"),
-        "{line}"
+    let sandbox = Sandbox::new();
+    let ran = run(sandbox.get(&server).args(["--host", &host]));
+    assert_eq!(
+        ran.fails(5),
+        format!("regards-token: error: {host} speaks HTTPS, not plain HTTP")
+    );
+    assert_eq!(
+        ran.hint(),
+        format!("use --host https://127.0.0.1:{}", server.port())
     );
     assert!(!ran.stderr.contains("retrying"));
+    assert!(!ran.stderr.contains("try again later"));
+    let markers: Vec<_> = std::fs::read_dir(sandbox.lock_dir())
+        .unwrap()
+        .flatten()
+        .filter(|e| e.path().extension().is_some_and(|x| x == "attempt"))
+        .collect();
+    assert!(markers.is_empty(), "the password was not judged");
+}
+
+/// `https://` to a plain-HTTP server, which waits for a request line that
+/// never comes: once the handshake times out, said with the `--host` to
+/// use; nothing sent, no retry.
+#[test]
+fn https_to_a_plain_http_server_names_the_scheme_to_use() {
+    let server = Server::builder().start();
+    let host = format!("https://127.0.0.1:{}", server.port());
+    let ran = run(Sandbox::new().get(&server).args([
+        "--host",
+        &host,
+        "--retries",
+        "2",
+        "--timeout",
+        "1s",
+    ]));
+    assert_eq!(
+        ran.fails(5),
+        format!("regards-token: error: {host} speaks plain HTTP, not HTTPS")
+    );
+    assert_eq!(
+        ran.hint(),
+        format!("use --host http://127.0.0.1:{}", server.port())
+    );
+    assert!(!ran.stderr.contains("retrying"));
+    // Only the probe's GET, without credentials, reached the server.
+    let posts = server
+        .requests()
+        .iter()
+        .filter(|r| r.method == "POST")
+        .count();
+    assert_eq!(posts, 0, "the password never left");
 }
 
 #[test]

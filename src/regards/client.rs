@@ -59,6 +59,28 @@ pub fn client(host: &Host, tls: &Tls, timeout: Duration) -> anyhow::Result<Clien
     })?)
 }
 
+/// Whether `host`'s port answers in the other scheme (`https` or `http`):
+/// a GET without credentials, bounded by `timeout` (5 s at most), to tell
+/// why a login got no HTTP answer or no TLS handshake. The certificate
+/// does not matter here, only that the port speaks TLS.
+pub fn speaks(host: &Host, scheme: &str, timeout: Duration) -> bool {
+    let Ok(other) = Host::parse(&host.with_scheme(scheme)) else {
+        return false;
+    };
+    let mut builder = Client::builder()
+        .user_agent(USER_AGENT)
+        .redirect(reqwest::redirect::Policy::none())
+        .timeout(timeout.min(Duration::from_secs(5)))
+        .danger_accept_invalid_certs(true);
+    if other.is_loopback() {
+        builder = builder.no_proxy();
+    }
+    let Ok(probe) = builder.build() else {
+        return false;
+    };
+    probe.get(other.token_url()).send().is_ok()
+}
+
 /// Reads a `--ca-cert` bundle. Settings call it before anything else
 /// happens, so a bad file is reported before a password is asked for, and
 /// even when a cached token makes the network unnecessary.

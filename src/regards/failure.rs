@@ -24,6 +24,11 @@ pub enum FailureKind {
     /// What came back is not HTTP at all (binary bytes, endless or huge
     /// headers, control bytes in a header).
     NotHttp,
+    /// `https://` to a server that answered the TLS handshake in plain
+    /// HTTP: nothing was sent.
+    SpeaksHttp,
+    /// `http://` to a port that speaks TLS: it could not read the request.
+    SpeaksHttps,
 }
 
 /// Whether the server may have judged the password of a failed login.
@@ -45,7 +50,10 @@ impl Failure {
     /// unjudged.
     pub fn verdict(&self) -> Verdict {
         match self.kind {
-            FailureKind::Connect | FailureKind::Tls => Verdict::NotJudged,
+            FailureKind::Connect
+            | FailureKind::Tls
+            | FailureKind::SpeaksHttp
+            | FailureKind::SpeaksHttps => Verdict::NotJudged,
             FailureKind::Timeout | FailureKind::Broken | FailureKind::NotHttp => Verdict::Unknown,
         }
     }
@@ -62,7 +70,9 @@ impl Failure {
         // A connect timeout is a connect failure: nothing was sent. Any
         // other timeout may have come after the request went out.
         let kind = if err.is_connect() {
-            if is_tls(&err) {
+            if is_plain_http(&err) {
+                FailureKind::SpeaksHttp
+            } else if is_tls(&err) {
                 FailureKind::Tls
             } else {
                 FailureKind::Connect
@@ -106,6 +116,8 @@ impl Failure {
             FailureKind::Broken => Error::new(Kind::Unavailable, format!("the connection to {host} broke before a complete answer: {cause}"))
                 .with_hint("try again later"),
             FailureKind::NotHttp => not_http(host, &cause),
+            FailureKind::SpeaksHttp => wrong_scheme(host, "plain HTTP, not HTTPS", "http"),
+            FailureKind::SpeaksHttps => wrong_scheme(host, "HTTPS, not plain HTTP", "https"),
         }
     }
 
@@ -139,6 +151,12 @@ impl Failure {
 /// The hint for a login that may have been judged without a verdict.
 pub fn judged_hint(then: &str) -> String {
     format!("each failed login counts towards locking the account; check the password, then {then}")
+}
+
+/// The same server at the other scheme: no retry, no "try again later".
+fn wrong_scheme(host: &Host, speaks: &str, scheme: &str) -> Error {
+    Error::new(Kind::NotRegards, format!("{host} speaks {speaks}"))
+        .with_hint(format!("use --host {}", host.with_scheme(scheme)))
 }
 
 fn not_http(host: &Host, cause: &str) -> Error {
@@ -177,6 +195,19 @@ fn chain<'a>(
             Some(inner) => Some(inner as &(dyn std::error::Error + 'static)),
             None => current.source(),
         }
+    })
+}
+
+/// The handshake's first answer was not a TLS record: a plain-HTTP server
+/// answering the ClientHello with an HTTP error.
+fn is_plain_http(err: &(dyn std::error::Error + 'static)) -> bool {
+    chain(err).any(|cause| {
+        matches!(
+            cause.downcast_ref::<rustls::Error>(),
+            Some(rustls::Error::InvalidMessage(
+                rustls::InvalidMessage::InvalidContentType
+            ))
+        )
     })
 }
 

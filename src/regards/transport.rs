@@ -15,7 +15,7 @@ use reqwest::blocking::{Client, Response};
 use reqwest::header::{ACCEPT, CONTENT_TYPE, LOCATION, RETRY_AFTER};
 use serde::Serialize;
 
-use super::client::{Tls, USER_AGENT, client};
+use super::client::{Tls, USER_AGENT, client, speaks};
 use super::failure::{Failure, FailureKind, Verdict};
 use super::{Granted, LoginFailed, Outcome, Unexpected, classify, outcome_error};
 use crate::cli::RequestStyle;
@@ -101,13 +101,19 @@ impl Transport {
                         error: outcome_error(reply.outcome, server),
                     });
                 }
-                Err(failure) if failure.retryable() && attempt < attempts => (failure.cause, None),
                 Err(failure) => {
-                    return Err(LoginFailed {
-                        verdict: failure.verdict(),
-                        scoped: false,
-                        error: failure.into_login_error(&server.host, server.timeout),
-                    });
+                    let failure = Failure {
+                        kind: wrong_scheme(failure.kind, server),
+                        ..failure
+                    };
+                    if !(failure.retryable() && attempt < attempts) {
+                        return Err(LoginFailed {
+                            verdict: failure.verdict(),
+                            scoped: false,
+                            error: failure.into_login_error(&server.host, server.timeout),
+                        });
+                    }
+                    (failure.cause, None)
                 }
             };
             let delay = retry_after.unwrap_or_else(|| backoff(attempt));
@@ -268,6 +274,23 @@ fn read_body(response: &mut Response, deadline: Instant) -> Result<Option<Vec<u8
         if body.len() as u64 > MAX_ANSWER_BYTES {
             return Ok(None);
         }
+    }
+}
+
+/// A failure that comes from the wrong scheme, when the port answers in
+/// the other one: plain HTTP to a TLS port gets an answer that is not
+/// HTTP; a TLS handshake with a plain-HTTP server that waits for a request
+/// line never ends. Then the error gives the `--host` to use, at once.
+fn wrong_scheme(kind: FailureKind, server: &Server) -> FailureKind {
+    let host = &server.host;
+    match kind {
+        FailureKind::NotHttp if !host.is_https() && speaks(host, "https", server.timeout) => {
+            FailureKind::SpeaksHttps
+        }
+        FailureKind::Connect if host.is_https() && speaks(host, "http", server.timeout) => {
+            FailureKind::SpeaksHttp
+        }
+        other => other,
     }
 }
 
