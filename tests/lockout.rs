@@ -200,12 +200,10 @@ fn a_connect_timeout_is_retried() {
         ran.stderr
     );
     assert!(!ran.stderr.contains("may have checked"), "{}", ran.stderr);
-    let markers: Vec<_> = std::fs::read_dir(sandbox.path().join("run/regards-token"))
-        .unwrap()
-        .flatten()
-        .filter(|e| e.path().extension().is_some_and(|x| x == "attempt"))
-        .collect();
-    assert!(markers.is_empty(), "nothing was sent, nothing to hold back");
+    assert!(
+        sandbox.marker_files().is_empty(),
+        "nothing was sent, nothing to hold back"
+    );
 }
 
 // ---- every cache mode -------------------------------------------------------

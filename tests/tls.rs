@@ -67,12 +67,10 @@ fn plain_http_to_a_tls_port_names_the_scheme_to_use() {
     );
     assert!(!ran.stderr.contains("retrying"));
     assert!(!ran.stderr.contains("try again later"));
-    let markers: Vec<_> = std::fs::read_dir(sandbox.lock_dir())
-        .unwrap()
-        .flatten()
-        .filter(|e| e.path().extension().is_some_and(|x| x == "attempt"))
-        .collect();
-    assert!(markers.is_empty(), "the password was not judged");
+    assert!(
+        sandbox.marker_files().is_empty(),
+        "the password was not judged"
+    );
 }
 
 /// `https://` to a plain-HTTP server, which waits for a request line that

@@ -43,6 +43,17 @@ impl Sandbox {
         self.path().join("run/regards-token")
     }
 
+    /// The failed-login markers in the lock folder.
+    pub fn marker_files(&self) -> Vec<PathBuf> {
+        match std::fs::read_dir(self.lock_dir()) {
+            Ok(dir) => dir
+                .map(|e| e.expect("a folder entry").path())
+                .filter(|p| p.extension().is_some_and(|e| e == "attempt"))
+                .collect(),
+            Err(_) => vec![],
+        }
+    }
+
     /// The file store's token entries (not its temporary files).
     pub fn token_files(&self) -> Vec<PathBuf> {
         match std::fs::read_dir(self.cache_dir().join("tokens")) {
