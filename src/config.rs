@@ -262,6 +262,12 @@ fn line_of(text: &str, offset: usize) -> usize {
 fn located(path: &Path, text: &str, line: Option<usize>, message: &str) -> Error {
     let message = message.trim().replace('\n', " ");
     let Some(line) = line else {
+        // No line to go by: hide the value of every line that names a
+        // secret, wherever the message might quote it.
+        let message = text
+            .lines()
+            .filter(|line| names_a_secret(line))
+            .fold(message, |message, line| without_values(&message, line));
         return Error::usage(format!("config file {}: {message}", path.display()));
     };
     let line_text = text.lines().nth(line - 1).unwrap_or_default();

@@ -138,3 +138,20 @@ fn errors_about_a_secret_key_never_show_its_value() {
         }
     }
 }
+
+#[test]
+fn an_error_with_no_line_hides_secret_values_too() {
+    let text = "[default]\nclient_secret = 987654321\nhost = \"https://h.org\"\n";
+    let err = located(
+        Path::new("c.toml"),
+        text,
+        None,
+        "invalid type: integer `987654321`, expected a string",
+    );
+    assert!(!err.to_string().contains("987654321"), "{err}");
+    assert!(
+        err.to_string()
+            .starts_with("config file c.toml: invalid type: integer"),
+        "{err}"
+    );
+}

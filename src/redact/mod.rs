@@ -1,8 +1,8 @@
 //! What of a URL, and of text a server sent, may be shown to a person.
 //!
 //! Two tools, used wherever such text is printed (errors, `-v` logs,
-//! `config show`, `doctor`, `status`) and before it is stored (the refusal
-//! marker):
+//! `config show`, `doctor`, `status`) and before it is stored (the
+//! failed-login marker):
 //!
 //! - `url` hides the userinfo (`login:password@`) and the values of the
 //!   query and fragment keys that carry credentials. It knows no secret, so
