@@ -287,18 +287,23 @@ fn located(path: &Path, text: &str, line: Option<usize>, message: &str) -> Error
             .trim_matches('"')
             .eq_ignore_ascii_case("password")
     });
-    let key = key.map(|k| format!(" (key `{k}`)")).unwrap_or_default();
-    let error = Error::usage(format!(
-        "config file {}, line {line}: {message}{key}",
-        path.display()
-    ));
     if password_key {
-        return error.with_hint(
-            "the config file holds no password: use --password-file, --password-stdin, \
-             REGARDS_PASSWORD or the prompt",
+        // Not a typo to correct: there is deliberately no such key.
+        return Error::usage(format!(
+            "config file {}, line {line}: a password cannot be kept in the config file, \
+             which is plain text any program of yours can read (key `password`)",
+            path.display()
+        ))
+        .with_hint(
+            "remove the line; give the password with --password-file, --password-stdin, \
+             REGARDS_PASSWORD or the prompt, and let the keyring keep the token",
         );
     }
-    error
+    let key = key.map(|k| format!(" (key `{k}`)")).unwrap_or_default();
+    Error::usage(format!(
+        "config file {}, line {line}: {message}{key}",
+        path.display()
+    ))
 }
 
 /// Keys whose values are secrets: the client secret, and the password,

@@ -266,3 +266,71 @@ fn a_readable_config_with_a_client_secret_gets_a_warning() {
     ran.ok();
     assert_eq!(ran.stderr, "");
 }
+
+/// A bad config file stops the commands that read it, and those only:
+/// `status`, `config path`, `completions` and `man` do not read it (and
+/// `config path` is how one finds the file to fix); `doctor` reports it
+/// as a failed check.
+#[test]
+fn a_bad_config_stops_exactly_the_commands_that_read_it() {
+    let server = server();
+    let sandbox = Sandbox::new();
+    let path = write_config(&sandbox, "[default]\nhots = \"x\"\n");
+    let url = server.url();
+    let stopped: &[&[&str]] = &[
+        &["get", "--password-stdin"],
+        &["exec", "--", "true"],
+        &["inspect"],
+        &["logout", "--all"],
+        &["config", "show"],
+    ];
+    for args in stopped {
+        let ran = run(sandbox.cmd().args(*args).env("REGARDS_HOST", &url));
+        let message = ran.fails(2);
+        assert!(
+            message.contains(&format!("config file {}, line 2", path.display())),
+            "{args:?}: {message}"
+        );
+    }
+    assert_eq!(server.token_requests(), 0);
+    // Doctor goes on with its other checks (an anonymous probe, no login).
+    let ran = run(sandbox.cmd().args(["doctor", "--host", &url]));
+    assert_eq!(ran.code, 1, "{}", ran.stderr);
+    assert!(
+        ran.stdout.lines().any(|l| l.starts_with("fail config")),
+        "{}",
+        ran.stdout
+    );
+    let read_nothing: &[&[&str]] = &[
+        &["status"],
+        &["config", "path"],
+        &["completions", "bash"],
+        &["man"],
+        &["man", "get"],
+    ];
+    for args in read_nothing {
+        let ran = run(sandbox.cmd().args(*args));
+        ran.ok();
+        assert!(!ran.stderr.contains("config"), "{args:?}: {}", ran.stderr);
+    }
+}
+
+/// There is deliberately no `password` key: the file says why, rather
+/// than calling it an unknown key, and never shows the value.
+#[test]
+fn a_password_in_the_config_file_is_explained_not_called_unknown() {
+    let sandbox = Sandbox::new();
+    write_config(&sandbox, "[default]\npassword = \"hunter2hunter2\"\n");
+    let ran = run(sandbox.cmd().args(["config", "show"]));
+    let message = ran.fails(2);
+    assert!(
+        message.ends_with(
+            "line 2: a password cannot be kept in the config file, which is plain text \
+             any program of yours can read (key `password`)"
+        ),
+        "{message}"
+    );
+    assert!(!message.contains("unknown"), "{message}");
+    assert!(ran.hint().starts_with("remove the line;"), "{}", ran.hint());
+    ran.leaks_none(&["hunter2"]);
+}
