@@ -21,7 +21,7 @@ Register-ArgumentCompleter -Native -CommandName 'regards-token' -ScriptBlock {
 
     $completions = @(switch ($command) {
         'regards-token' {
-            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Use this profile of the config file [env: REGARDS_PROFILE]')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Use this profile of the config file, for a command that reads it [env: REGARDS_PROFILE]')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Say on stderr what the command does: cache decisions, requests and timing (-v), and headers (-vv). Secrets are never shown')
             [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Say on stderr what the command does: cache decisions, requests and timing (-v), and headers (-vv). Secrets are never shown')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
@@ -36,11 +36,12 @@ Register-ArgumentCompleter -Native -CommandName 'regards-token' -ScriptBlock {
             [CompletionResult]::new('doctor', 'doctor', [CompletionResultType]::ParameterValue, 'Check the set-up: config, cache store, server, TLS, clock')
             [CompletionResult]::new('config', 'config', [CompletionResultType]::ParameterValue, 'Show where the config file is and what the settings resolve to')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
-            [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Print the manual page (roff)')
+            [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Print a manual page (roff): the tool''s, or one command''s')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
         'regards-token;get' {
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Use this profile of the config file [env: REGARDS_PROFILE]')
             [CompletionResult]::new('--host', '--host', [CompletionResultType]::ParameterName, 'The gateway''s base URL, e.g. https://regards.example.org [env: REGARDS_HOST, then REGARDS_BASE_URL]')
             [CompletionResult]::new('-s', '-s', [CompletionResultType]::ParameterName, 'The project (tenant) to log in to [env: REGARDS_SCOPE, then REGARDS_TENANT]')
             [CompletionResult]::new('--scope', '--scope', [CompletionResultType]::ParameterName, 'The project (tenant) to log in to [env: REGARDS_SCOPE, then REGARDS_TENANT]')
@@ -48,16 +49,15 @@ Register-ArgumentCompleter -Native -CommandName 'regards-token' -ScriptBlock {
             [CompletionResult]::new('--username', '--username', [CompletionResultType]::ParameterName, 'The login, usually an e-mail address [env: REGARDS_USERNAME]')
             [CompletionResult]::new('--client-id', '--client-id', [CompletionResultType]::ParameterName, 'OAuth2 client id [env: REGARDS_CLIENT_ID] [default: client]')
             [CompletionResult]::new('--client-secret', '--client-secret', [CompletionResultType]::ParameterName, 'OAuth2 client secret [env: REGARDS_CLIENT_SECRET] [default: secret]. Prefer the variable: a flag''s value is visible to every user in `ps`')
-            [CompletionResult]::new('--request-style', '--request-style', [CompletionResultType]::ParameterName, 'How to send the credentials: a JSON body (REGARDS 2.x) or the query string (REGARDS 1.x; the password then appears in server logs) [default: json]')
+            [CompletionResult]::new('--request-style', '--request-style', [CompletionResultType]::ParameterName, 'How to send the credentials: json (a JSON body, REGARDS 2.x) or query (the query string, REGARDS 1.x; the password then appears in server logs) [default: json]')
+            [CompletionResult]::new('--retries', '--retries', [CompletionResultType]::ParameterName, 'Extra attempts, 0 to 10, when the server provably did not check the password (no connection could be made, or the gateway''s own 503) [default: 2]')
             [CompletionResult]::new('--ca-cert', '--ca-cert', [CompletionResultType]::ParameterName, 'A PEM file of extra certificate authorities to trust, in addition to the system''s [env: REGARDS_CA_CERT]')
-            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Give up on one attempt after this long, e.g. 750ms, 30s, 2m [default: 30s]')
-            [CompletionResult]::new('--retries', '--retries', [CompletionResultType]::ParameterName, 'Extra attempts when the server provably did not check the password (no connection could be made, or the gateway''s own 503) [default: 2]')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Give up on one attempt after this long, at most 1h, e.g. 750ms, 30s, 2m [default: 30s]')
             [CompletionResult]::new('--password-file', '--password-file', [CompletionResultType]::ParameterName, 'Read the password from the first line of this file')
-            [CompletionResult]::new('--cache', '--cache', [CompletionResultType]::ParameterName, 'Where to keep tokens: the system keyring, else a private file (auto), the keyring or fail (keyring), a file, or nowhere (none) [env: REGARDS_TOKEN_CACHE] [default: auto]')
-            [CompletionResult]::new('--min-ttl', '--min-ttl', [CompletionResultType]::ParameterName, 'Do not use a cached token with less time left than this, e.g. 5m, 1h [env: REGARDS_TOKEN_MIN_TTL] [default: 5m]')
-            [CompletionResult]::new('--lock-timeout', '--lock-timeout', [CompletionResultType]::ParameterName, 'How long to wait for another run logging in to the same account [default: 60s]')
-            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'What to print: the token, a JSON document, an HTTP header line, a shell `export` line, or a curl config line')
-            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Use this profile of the config file [env: REGARDS_PROFILE]')
+            [CompletionResult]::new('--cache', '--cache', [CompletionResultType]::ParameterName, 'Where to keep tokens: auto (the system keyring, else a private file), keyring (the keyring or fail), file, or none [env: REGARDS_TOKEN_CACHE] [default: auto]')
+            [CompletionResult]::new('--min-ttl', '--min-ttl', [CompletionResultType]::ParameterName, 'Do not use a cached token with less time left than this, 0s to 1year, e.g. 5m, 1h [env: REGARDS_TOKEN_MIN_TTL] [default: 5m]')
+            [CompletionResult]::new('--lock-timeout', '--lock-timeout', [CompletionResultType]::ParameterName, 'How long to wait for another run logging in to the same account, at most 1h, e.g. 60s, 5m [default: 60s]')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'What to print: token, json, header (an HTTP header line), env (a shell `export` line) or curl (a curl config line)')
             [CompletionResult]::new('--insecure', '--insecure', [CompletionResultType]::ParameterName, 'Do not verify the server''s TLS certificate (dangerous: the password can be intercepted)')
             [CompletionResult]::new('--allow-http', '--allow-http', [CompletionResultType]::ParameterName, 'Allow plain http:// to a host that is not this machine (the password then travels unencrypted)')
             [CompletionResult]::new('--password-stdin', '--password-stdin', [CompletionResultType]::ParameterName, 'Read the password from the first line of stdin (otherwise from REGARDS_PASSWORD, else a prompt when at a terminal)')
@@ -73,7 +73,6 @@ Register-ArgumentCompleter -Native -CommandName 'regards-token' -ScriptBlock {
         }
         'regards-token;status' {
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'text: one line per token; json: an array of objects')
-            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Use this profile of the config file [env: REGARDS_PROFILE]')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Say on stderr what the command does: cache decisions, requests and timing (-v), and headers (-vv). Secrets are never shown')
             [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Say on stderr what the command does: cache decisions, requests and timing (-v), and headers (-vv). Secrets are never shown')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
@@ -83,12 +82,12 @@ Register-ArgumentCompleter -Native -CommandName 'regards-token' -ScriptBlock {
             break
         }
         'regards-token;logout' {
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Use this profile of the config file [env: REGARDS_PROFILE]')
             [CompletionResult]::new('--host', '--host', [CompletionResultType]::ParameterName, 'Remove the tokens of this gateway [env: REGARDS_HOST]')
             [CompletionResult]::new('-s', '-s', [CompletionResultType]::ParameterName, 'Remove the tokens of this project [env: REGARDS_SCOPE]')
             [CompletionResult]::new('--scope', '--scope', [CompletionResultType]::ParameterName, 'Remove the tokens of this project [env: REGARDS_SCOPE]')
             [CompletionResult]::new('-u', '-u', [CompletionResultType]::ParameterName, 'Remove the tokens of this login [env: REGARDS_USERNAME]')
             [CompletionResult]::new('--username', '--username', [CompletionResultType]::ParameterName, 'Remove the tokens of this login [env: REGARDS_USERNAME]')
-            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Use this profile of the config file [env: REGARDS_PROFILE]')
             [CompletionResult]::new('--all', '--all', [CompletionResultType]::ParameterName, 'Remove every cached token (the filters above are then ignored)')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Say on stderr what the command does: cache decisions, requests and timing (-v), and headers (-vv). Secrets are never shown')
             [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Say on stderr what the command does: cache decisions, requests and timing (-v), and headers (-vv). Secrets are never shown')
@@ -99,6 +98,7 @@ Register-ArgumentCompleter -Native -CommandName 'regards-token' -ScriptBlock {
             break
         }
         'regards-token;exec' {
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Use this profile of the config file [env: REGARDS_PROFILE]')
             [CompletionResult]::new('--host', '--host', [CompletionResultType]::ParameterName, 'The gateway''s base URL, e.g. https://regards.example.org [env: REGARDS_HOST, then REGARDS_BASE_URL]')
             [CompletionResult]::new('-s', '-s', [CompletionResultType]::ParameterName, 'The project (tenant) to log in to [env: REGARDS_SCOPE, then REGARDS_TENANT]')
             [CompletionResult]::new('--scope', '--scope', [CompletionResultType]::ParameterName, 'The project (tenant) to log in to [env: REGARDS_SCOPE, then REGARDS_TENANT]')
@@ -106,15 +106,14 @@ Register-ArgumentCompleter -Native -CommandName 'regards-token' -ScriptBlock {
             [CompletionResult]::new('--username', '--username', [CompletionResultType]::ParameterName, 'The login, usually an e-mail address [env: REGARDS_USERNAME]')
             [CompletionResult]::new('--client-id', '--client-id', [CompletionResultType]::ParameterName, 'OAuth2 client id [env: REGARDS_CLIENT_ID] [default: client]')
             [CompletionResult]::new('--client-secret', '--client-secret', [CompletionResultType]::ParameterName, 'OAuth2 client secret [env: REGARDS_CLIENT_SECRET] [default: secret]. Prefer the variable: a flag''s value is visible to every user in `ps`')
-            [CompletionResult]::new('--request-style', '--request-style', [CompletionResultType]::ParameterName, 'How to send the credentials: a JSON body (REGARDS 2.x) or the query string (REGARDS 1.x; the password then appears in server logs) [default: json]')
+            [CompletionResult]::new('--request-style', '--request-style', [CompletionResultType]::ParameterName, 'How to send the credentials: json (a JSON body, REGARDS 2.x) or query (the query string, REGARDS 1.x; the password then appears in server logs) [default: json]')
+            [CompletionResult]::new('--retries', '--retries', [CompletionResultType]::ParameterName, 'Extra attempts, 0 to 10, when the server provably did not check the password (no connection could be made, or the gateway''s own 503) [default: 2]')
             [CompletionResult]::new('--ca-cert', '--ca-cert', [CompletionResultType]::ParameterName, 'A PEM file of extra certificate authorities to trust, in addition to the system''s [env: REGARDS_CA_CERT]')
-            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Give up on one attempt after this long, e.g. 750ms, 30s, 2m [default: 30s]')
-            [CompletionResult]::new('--retries', '--retries', [CompletionResultType]::ParameterName, 'Extra attempts when the server provably did not check the password (no connection could be made, or the gateway''s own 503) [default: 2]')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Give up on one attempt after this long, at most 1h, e.g. 750ms, 30s, 2m [default: 30s]')
             [CompletionResult]::new('--password-file', '--password-file', [CompletionResultType]::ParameterName, 'Read the password from the first line of this file')
-            [CompletionResult]::new('--cache', '--cache', [CompletionResultType]::ParameterName, 'Where to keep tokens: the system keyring, else a private file (auto), the keyring or fail (keyring), a file, or nowhere (none) [env: REGARDS_TOKEN_CACHE] [default: auto]')
-            [CompletionResult]::new('--min-ttl', '--min-ttl', [CompletionResultType]::ParameterName, 'Do not use a cached token with less time left than this, e.g. 5m, 1h [env: REGARDS_TOKEN_MIN_TTL] [default: 5m]')
-            [CompletionResult]::new('--lock-timeout', '--lock-timeout', [CompletionResultType]::ParameterName, 'How long to wait for another run logging in to the same account [default: 60s]')
-            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Use this profile of the config file [env: REGARDS_PROFILE]')
+            [CompletionResult]::new('--cache', '--cache', [CompletionResultType]::ParameterName, 'Where to keep tokens: auto (the system keyring, else a private file), keyring (the keyring or fail), file, or none [env: REGARDS_TOKEN_CACHE] [default: auto]')
+            [CompletionResult]::new('--min-ttl', '--min-ttl', [CompletionResultType]::ParameterName, 'Do not use a cached token with less time left than this, 0s to 1year, e.g. 5m, 1h [env: REGARDS_TOKEN_MIN_TTL] [default: 5m]')
+            [CompletionResult]::new('--lock-timeout', '--lock-timeout', [CompletionResultType]::ParameterName, 'How long to wait for another run logging in to the same account, at most 1h, e.g. 60s, 5m [default: 60s]')
             [CompletionResult]::new('--insecure', '--insecure', [CompletionResultType]::ParameterName, 'Do not verify the server''s TLS certificate (dangerous: the password can be intercepted)')
             [CompletionResult]::new('--allow-http', '--allow-http', [CompletionResultType]::ParameterName, 'Allow plain http:// to a host that is not this machine (the password then travels unencrypted)')
             [CompletionResult]::new('--password-stdin', '--password-stdin', [CompletionResultType]::ParameterName, 'Read the password from the first line of stdin (otherwise from REGARDS_PASSWORD, else a prompt when at a terminal)')
@@ -129,6 +128,7 @@ Register-ArgumentCompleter -Native -CommandName 'regards-token' -ScriptBlock {
             break
         }
         'regards-token;inspect' {
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Use this profile of the config file [env: REGARDS_PROFILE]')
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'text: one claim per line; json: a JSON document')
             [CompletionResult]::new('--host', '--host', [CompletionResultType]::ParameterName, 'The gateway''s base URL, e.g. https://regards.example.org [env: REGARDS_HOST, then REGARDS_BASE_URL]')
             [CompletionResult]::new('-s', '-s', [CompletionResultType]::ParameterName, 'The project (tenant) to log in to [env: REGARDS_SCOPE, then REGARDS_TENANT]')
@@ -136,19 +136,7 @@ Register-ArgumentCompleter -Native -CommandName 'regards-token' -ScriptBlock {
             [CompletionResult]::new('-u', '-u', [CompletionResultType]::ParameterName, 'The login, usually an e-mail address [env: REGARDS_USERNAME]')
             [CompletionResult]::new('--username', '--username', [CompletionResultType]::ParameterName, 'The login, usually an e-mail address [env: REGARDS_USERNAME]')
             [CompletionResult]::new('--client-id', '--client-id', [CompletionResultType]::ParameterName, 'OAuth2 client id [env: REGARDS_CLIENT_ID] [default: client]')
-            [CompletionResult]::new('--client-secret', '--client-secret', [CompletionResultType]::ParameterName, 'OAuth2 client secret [env: REGARDS_CLIENT_SECRET] [default: secret]. Prefer the variable: a flag''s value is visible to every user in `ps`')
-            [CompletionResult]::new('--request-style', '--request-style', [CompletionResultType]::ParameterName, 'How to send the credentials: a JSON body (REGARDS 2.x) or the query string (REGARDS 1.x; the password then appears in server logs) [default: json]')
-            [CompletionResult]::new('--ca-cert', '--ca-cert', [CompletionResultType]::ParameterName, 'A PEM file of extra certificate authorities to trust, in addition to the system''s [env: REGARDS_CA_CERT]')
-            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Give up on one attempt after this long, e.g. 750ms, 30s, 2m [default: 30s]')
-            [CompletionResult]::new('--retries', '--retries', [CompletionResultType]::ParameterName, 'Extra attempts when the server provably did not check the password (no connection could be made, or the gateway''s own 503) [default: 2]')
-            [CompletionResult]::new('--cache', '--cache', [CompletionResultType]::ParameterName, 'Where to keep tokens: the system keyring, else a private file (auto), the keyring or fail (keyring), a file, or nowhere (none) [env: REGARDS_TOKEN_CACHE] [default: auto]')
-            [CompletionResult]::new('--min-ttl', '--min-ttl', [CompletionResultType]::ParameterName, 'Do not use a cached token with less time left than this, e.g. 5m, 1h [env: REGARDS_TOKEN_MIN_TTL] [default: 5m]')
-            [CompletionResult]::new('--lock-timeout', '--lock-timeout', [CompletionResultType]::ParameterName, 'How long to wait for another run logging in to the same account [default: 60s]')
-            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Use this profile of the config file [env: REGARDS_PROFILE]')
-            [CompletionResult]::new('--insecure', '--insecure', [CompletionResultType]::ParameterName, 'Do not verify the server''s TLS certificate (dangerous: the password can be intercepted)')
-            [CompletionResult]::new('--allow-http', '--allow-http', [CompletionResultType]::ParameterName, 'Allow plain http:// to a host that is not this machine (the password then travels unencrypted)')
-            [CompletionResult]::new('--no-cache', '--no-cache', [CompletionResultType]::ParameterName, 'Short for --cache none')
-            [CompletionResult]::new('--refresh', '--refresh', [CompletionResultType]::ParameterName, 'Ignore the cached token: log in again and cache the new token')
+            [CompletionResult]::new('--cache', '--cache', [CompletionResultType]::ParameterName, 'The store to read the cached token from [env: REGARDS_TOKEN_CACHE] [default: auto]')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Say on stderr what the command does: cache decisions, requests and timing (-v), and headers (-vv). Secrets are never shown')
             [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Say on stderr what the command does: cache decisions, requests and timing (-v), and headers (-vv). Secrets are never shown')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
@@ -158,25 +146,14 @@ Register-ArgumentCompleter -Native -CommandName 'regards-token' -ScriptBlock {
             break
         }
         'regards-token;doctor' {
-            [CompletionResult]::new('--host', '--host', [CompletionResultType]::ParameterName, 'The gateway''s base URL, e.g. https://regards.example.org [env: REGARDS_HOST, then REGARDS_BASE_URL]')
-            [CompletionResult]::new('-s', '-s', [CompletionResultType]::ParameterName, 'The project (tenant) to log in to [env: REGARDS_SCOPE, then REGARDS_TENANT]')
-            [CompletionResult]::new('--scope', '--scope', [CompletionResultType]::ParameterName, 'The project (tenant) to log in to [env: REGARDS_SCOPE, then REGARDS_TENANT]')
-            [CompletionResult]::new('-u', '-u', [CompletionResultType]::ParameterName, 'The login, usually an e-mail address [env: REGARDS_USERNAME]')
-            [CompletionResult]::new('--username', '--username', [CompletionResultType]::ParameterName, 'The login, usually an e-mail address [env: REGARDS_USERNAME]')
-            [CompletionResult]::new('--client-id', '--client-id', [CompletionResultType]::ParameterName, 'OAuth2 client id [env: REGARDS_CLIENT_ID] [default: client]')
-            [CompletionResult]::new('--client-secret', '--client-secret', [CompletionResultType]::ParameterName, 'OAuth2 client secret [env: REGARDS_CLIENT_SECRET] [default: secret]. Prefer the variable: a flag''s value is visible to every user in `ps`')
-            [CompletionResult]::new('--request-style', '--request-style', [CompletionResultType]::ParameterName, 'How to send the credentials: a JSON body (REGARDS 2.x) or the query string (REGARDS 1.x; the password then appears in server logs) [default: json]')
-            [CompletionResult]::new('--ca-cert', '--ca-cert', [CompletionResultType]::ParameterName, 'A PEM file of extra certificate authorities to trust, in addition to the system''s [env: REGARDS_CA_CERT]')
-            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Give up on one attempt after this long, e.g. 750ms, 30s, 2m [default: 30s]')
-            [CompletionResult]::new('--retries', '--retries', [CompletionResultType]::ParameterName, 'Extra attempts when the server provably did not check the password (no connection could be made, or the gateway''s own 503) [default: 2]')
-            [CompletionResult]::new('--cache', '--cache', [CompletionResultType]::ParameterName, 'Where to keep tokens: the system keyring, else a private file (auto), the keyring or fail (keyring), a file, or nowhere (none) [env: REGARDS_TOKEN_CACHE] [default: auto]')
-            [CompletionResult]::new('--min-ttl', '--min-ttl', [CompletionResultType]::ParameterName, 'Do not use a cached token with less time left than this, e.g. 5m, 1h [env: REGARDS_TOKEN_MIN_TTL] [default: 5m]')
-            [CompletionResult]::new('--lock-timeout', '--lock-timeout', [CompletionResultType]::ParameterName, 'How long to wait for another run logging in to the same account [default: 60s]')
             [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Use this profile of the config file [env: REGARDS_PROFILE]')
+            [CompletionResult]::new('--host', '--host', [CompletionResultType]::ParameterName, 'The gateway''s base URL to check [env: REGARDS_HOST, then REGARDS_BASE_URL]')
+            [CompletionResult]::new('--ca-cert', '--ca-cert', [CompletionResultType]::ParameterName, 'A PEM file of extra certificate authorities to trust, in addition to the system''s [env: REGARDS_CA_CERT]')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Give up on one attempt after this long, at most 1h, e.g. 750ms, 30s, 2m [default: 30s]')
+            [CompletionResult]::new('--cache', '--cache', [CompletionResultType]::ParameterName, 'Where to keep tokens: auto (the system keyring, else a private file), keyring (the keyring or fail), file, or none [env: REGARDS_TOKEN_CACHE] [default: auto]')
             [CompletionResult]::new('--insecure', '--insecure', [CompletionResultType]::ParameterName, 'Do not verify the server''s TLS certificate (dangerous: the password can be intercepted)')
             [CompletionResult]::new('--allow-http', '--allow-http', [CompletionResultType]::ParameterName, 'Allow plain http:// to a host that is not this machine (the password then travels unencrypted)')
             [CompletionResult]::new('--no-cache', '--no-cache', [CompletionResultType]::ParameterName, 'Short for --cache none')
-            [CompletionResult]::new('--refresh', '--refresh', [CompletionResultType]::ParameterName, 'Ignore the cached token: log in again and cache the new token')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Say on stderr what the command does: cache decisions, requests and timing (-v), and headers (-vv). Secrets are never shown')
             [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Say on stderr what the command does: cache decisions, requests and timing (-v), and headers (-vv). Secrets are never shown')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
@@ -186,7 +163,6 @@ Register-ArgumentCompleter -Native -CommandName 'regards-token' -ScriptBlock {
             break
         }
         'regards-token;config' {
-            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Use this profile of the config file [env: REGARDS_PROFILE]')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Say on stderr what the command does: cache decisions, requests and timing (-v), and headers (-vv). Secrets are never shown')
             [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Say on stderr what the command does: cache decisions, requests and timing (-v), and headers (-vv). Secrets are never shown')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
@@ -199,7 +175,6 @@ Register-ArgumentCompleter -Native -CommandName 'regards-token' -ScriptBlock {
             break
         }
         'regards-token;config;path' {
-            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Use this profile of the config file [env: REGARDS_PROFILE]')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Say on stderr what the command does: cache decisions, requests and timing (-v), and headers (-vv). Secrets are never shown')
             [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Say on stderr what the command does: cache decisions, requests and timing (-v), and headers (-vv). Secrets are never shown')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
@@ -209,6 +184,7 @@ Register-ArgumentCompleter -Native -CommandName 'regards-token' -ScriptBlock {
             break
         }
         'regards-token;config;show' {
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Use this profile of the config file [env: REGARDS_PROFILE]')
             [CompletionResult]::new('--host', '--host', [CompletionResultType]::ParameterName, 'The gateway''s base URL, e.g. https://regards.example.org [env: REGARDS_HOST, then REGARDS_BASE_URL]')
             [CompletionResult]::new('-s', '-s', [CompletionResultType]::ParameterName, 'The project (tenant) to log in to [env: REGARDS_SCOPE, then REGARDS_TENANT]')
             [CompletionResult]::new('--scope', '--scope', [CompletionResultType]::ParameterName, 'The project (tenant) to log in to [env: REGARDS_SCOPE, then REGARDS_TENANT]')
@@ -216,20 +192,18 @@ Register-ArgumentCompleter -Native -CommandName 'regards-token' -ScriptBlock {
             [CompletionResult]::new('--username', '--username', [CompletionResultType]::ParameterName, 'The login, usually an e-mail address [env: REGARDS_USERNAME]')
             [CompletionResult]::new('--client-id', '--client-id', [CompletionResultType]::ParameterName, 'OAuth2 client id [env: REGARDS_CLIENT_ID] [default: client]')
             [CompletionResult]::new('--client-secret', '--client-secret', [CompletionResultType]::ParameterName, 'OAuth2 client secret [env: REGARDS_CLIENT_SECRET] [default: secret]. Prefer the variable: a flag''s value is visible to every user in `ps`')
-            [CompletionResult]::new('--request-style', '--request-style', [CompletionResultType]::ParameterName, 'How to send the credentials: a JSON body (REGARDS 2.x) or the query string (REGARDS 1.x; the password then appears in server logs) [default: json]')
+            [CompletionResult]::new('--request-style', '--request-style', [CompletionResultType]::ParameterName, 'How to send the credentials: json (a JSON body, REGARDS 2.x) or query (the query string, REGARDS 1.x; the password then appears in server logs) [default: json]')
+            [CompletionResult]::new('--retries', '--retries', [CompletionResultType]::ParameterName, 'Extra attempts, 0 to 10, when the server provably did not check the password (no connection could be made, or the gateway''s own 503) [default: 2]')
             [CompletionResult]::new('--ca-cert', '--ca-cert', [CompletionResultType]::ParameterName, 'A PEM file of extra certificate authorities to trust, in addition to the system''s [env: REGARDS_CA_CERT]')
-            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Give up on one attempt after this long, e.g. 750ms, 30s, 2m [default: 30s]')
-            [CompletionResult]::new('--retries', '--retries', [CompletionResultType]::ParameterName, 'Extra attempts when the server provably did not check the password (no connection could be made, or the gateway''s own 503) [default: 2]')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Give up on one attempt after this long, at most 1h, e.g. 750ms, 30s, 2m [default: 30s]')
             [CompletionResult]::new('--password-file', '--password-file', [CompletionResultType]::ParameterName, 'Read the password from the first line of this file')
-            [CompletionResult]::new('--cache', '--cache', [CompletionResultType]::ParameterName, 'Where to keep tokens: the system keyring, else a private file (auto), the keyring or fail (keyring), a file, or nowhere (none) [env: REGARDS_TOKEN_CACHE] [default: auto]')
-            [CompletionResult]::new('--min-ttl', '--min-ttl', [CompletionResultType]::ParameterName, 'Do not use a cached token with less time left than this, e.g. 5m, 1h [env: REGARDS_TOKEN_MIN_TTL] [default: 5m]')
-            [CompletionResult]::new('--lock-timeout', '--lock-timeout', [CompletionResultType]::ParameterName, 'How long to wait for another run logging in to the same account [default: 60s]')
-            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Use this profile of the config file [env: REGARDS_PROFILE]')
+            [CompletionResult]::new('--cache', '--cache', [CompletionResultType]::ParameterName, 'Where to keep tokens: auto (the system keyring, else a private file), keyring (the keyring or fail), file, or none [env: REGARDS_TOKEN_CACHE] [default: auto]')
+            [CompletionResult]::new('--min-ttl', '--min-ttl', [CompletionResultType]::ParameterName, 'Do not use a cached token with less time left than this, 0s to 1year, e.g. 5m, 1h [env: REGARDS_TOKEN_MIN_TTL] [default: 5m]')
+            [CompletionResult]::new('--lock-timeout', '--lock-timeout', [CompletionResultType]::ParameterName, 'How long to wait for another run logging in to the same account, at most 1h, e.g. 60s, 5m [default: 60s]')
             [CompletionResult]::new('--insecure', '--insecure', [CompletionResultType]::ParameterName, 'Do not verify the server''s TLS certificate (dangerous: the password can be intercepted)')
             [CompletionResult]::new('--allow-http', '--allow-http', [CompletionResultType]::ParameterName, 'Allow plain http:// to a host that is not this machine (the password then travels unencrypted)')
             [CompletionResult]::new('--password-stdin', '--password-stdin', [CompletionResultType]::ParameterName, 'Read the password from the first line of stdin (otherwise from REGARDS_PASSWORD, else a prompt when at a terminal)')
             [CompletionResult]::new('--no-cache', '--no-cache', [CompletionResultType]::ParameterName, 'Short for --cache none')
-            [CompletionResult]::new('--refresh', '--refresh', [CompletionResultType]::ParameterName, 'Ignore the cached token: log in again and cache the new token')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Say on stderr what the command does: cache decisions, requests and timing (-v), and headers (-vv). Secrets are never shown')
             [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Say on stderr what the command does: cache decisions, requests and timing (-v), and headers (-vv). Secrets are never shown')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
@@ -254,7 +228,6 @@ Register-ArgumentCompleter -Native -CommandName 'regards-token' -ScriptBlock {
             break
         }
         'regards-token;completions' {
-            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Use this profile of the config file [env: REGARDS_PROFILE]')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Say on stderr what the command does: cache decisions, requests and timing (-v), and headers (-vv). Secrets are never shown')
             [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Say on stderr what the command does: cache decisions, requests and timing (-v), and headers (-vv). Secrets are never shown')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
@@ -264,7 +237,6 @@ Register-ArgumentCompleter -Native -CommandName 'regards-token' -ScriptBlock {
             break
         }
         'regards-token;man' {
-            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Use this profile of the config file [env: REGARDS_PROFILE]')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Say on stderr what the command does: cache decisions, requests and timing (-v), and headers (-vv). Secrets are never shown')
             [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Say on stderr what the command does: cache decisions, requests and timing (-v), and headers (-vv). Secrets are never shown')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
@@ -282,7 +254,7 @@ Register-ArgumentCompleter -Native -CommandName 'regards-token' -ScriptBlock {
             [CompletionResult]::new('doctor', 'doctor', [CompletionResultType]::ParameterValue, 'Check the set-up: config, cache store, server, TLS, clock')
             [CompletionResult]::new('config', 'config', [CompletionResultType]::ParameterValue, 'Show where the config file is and what the settings resolve to')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
-            [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Print the manual page (roff)')
+            [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Print a manual page (roff): the tool''s, or one command''s')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }

@@ -125,16 +125,12 @@ _regards__token() {
             return 0
             ;;
         regards__subcmd__token__subcmd__completions)
-            opts="-v -h -V --verbose --profile --help --version bash elvish fish powershell zsh"
+            opts="-v -h -V --verbose --help --version bash elvish fish powershell zsh"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
-                --profile)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -143,16 +139,12 @@ _regards__token() {
             return 0
             ;;
         regards__subcmd__token__subcmd__config)
-            opts="-v -h -V --verbose --profile --help --version path show help"
+            opts="-v -h -V --verbose --help --version path show help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
-                --profile)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -217,7 +209,21 @@ _regards__token() {
             return 0
             ;;
         regards__subcmd__token__subcmd__config__subcmd__path)
-            opts="-v -h -V --verbose --profile --help --version"
+            opts="-v -h -V --verbose --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        regards__subcmd__token__subcmd__config__subcmd__show)
+            opts="-s -u -v -h -V --profile --host --scope --username --client-id --client-secret --request-style --retries --ca-cert --insecure --allow-http --timeout --password-stdin --password-file --cache --no-cache --min-ttl --lock-timeout --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -227,20 +233,6 @@ _regards__token() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                *)
-                    COMPREPLY=()
-                    ;;
-            esac
-            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-            return 0
-            ;;
-        regards__subcmd__token__subcmd__config__subcmd__show)
-            opts="-s -u -v -h -V --host --scope --username --client-id --client-secret --request-style --ca-cert --insecure --allow-http --timeout --retries --password-stdin --password-file --cache --no-cache --min-ttl --refresh --lock-timeout --verbose --profile --help --version"
-            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
-                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-                return 0
-            fi
-            case "${prev}" in
                 --host)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -273,15 +265,15 @@ _regards__token() {
                     COMPREPLY=($(compgen -W "json query" -- "${cur}"))
                     return 0
                     ;;
+                --retries)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --ca-cert)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --timeout)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --retries)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -298,10 +290,6 @@ _regards__token() {
                     return 0
                     ;;
                 --lock-timeout)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -313,42 +301,18 @@ _regards__token() {
             return 0
             ;;
         regards__subcmd__token__subcmd__doctor)
-            opts="-s -u -v -h -V --host --scope --username --client-id --client-secret --request-style --ca-cert --insecure --allow-http --timeout --retries --cache --no-cache --min-ttl --refresh --lock-timeout --verbose --profile --help --version"
+            opts="-v -h -V --profile --host --ca-cert --insecure --allow-http --timeout --cache --no-cache --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --host)
                     COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --scope)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                -s)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --username)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                -u)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --client-id)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --client-secret)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --request-style)
-                    COMPREPLY=($(compgen -W "json query" -- "${cur}"))
                     return 0
                     ;;
                 --ca-cert)
@@ -359,24 +323,8 @@ _regards__token() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --retries)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
                 --cache)
                     COMPREPLY=($(compgen -W "auto keyring file none" -- "${cur}"))
-                    return 0
-                    ;;
-                --min-ttl)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --lock-timeout)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --profile)
-                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 *)
@@ -387,12 +335,16 @@ _regards__token() {
             return 0
             ;;
         regards__subcmd__token__subcmd__exec)
-            opts="-s -u -v -h -V --host --scope --username --client-id --client-secret --request-style --ca-cert --insecure --allow-http --timeout --retries --password-stdin --password-file --cache --no-cache --min-ttl --refresh --lock-timeout --verbose --profile --help --version"
+            opts="-s -u -v -h -V --profile --host --scope --username --client-id --client-secret --request-style --retries --ca-cert --insecure --allow-http --timeout --password-stdin --password-file --cache --no-cache --min-ttl --lock-timeout --refresh --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --host)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -425,15 +377,15 @@ _regards__token() {
                     COMPREPLY=($(compgen -W "json query" -- "${cur}"))
                     return 0
                     ;;
+                --retries)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --ca-cert)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --timeout)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --retries)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -453,10 +405,6 @@ _regards__token() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --profile)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -465,12 +413,16 @@ _regards__token() {
             return 0
             ;;
         regards__subcmd__token__subcmd__get)
-            opts="-s -u -v -h -V --host --scope --username --client-id --client-secret --request-style --ca-cert --insecure --allow-http --timeout --retries --password-stdin --password-file --cache --no-cache --min-ttl --refresh --lock-timeout --format --verbose --profile --help --version"
+            opts="-s -u -v -h -V --profile --host --scope --username --client-id --client-secret --request-style --retries --ca-cert --insecure --allow-http --timeout --password-stdin --password-file --cache --no-cache --min-ttl --lock-timeout --refresh --format --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --host)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -503,15 +455,15 @@ _regards__token() {
                     COMPREPLY=($(compgen -W "json query" -- "${cur}"))
                     return 0
                     ;;
+                --retries)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --ca-cert)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --timeout)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --retries)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -533,10 +485,6 @@ _regards__token() {
                     ;;
                 --format)
                     COMPREPLY=($(compgen -W "token json header env curl" -- "${cur}"))
-                    return 0
-                    ;;
-                --profile)
-                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 *)
@@ -729,12 +677,16 @@ _regards__token() {
             return 0
             ;;
         regards__subcmd__token__subcmd__inspect)
-            opts="-s -u -v -h -V --format --host --scope --username --client-id --client-secret --request-style --ca-cert --insecure --allow-http --timeout --retries --cache --no-cache --min-ttl --refresh --lock-timeout --verbose --profile --help --version"
+            opts="-s -u -v -h -V --profile --format --host --scope --username --client-id --cache --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --format)
                     COMPREPLY=($(compgen -W "text json" -- "${cur}"))
                     return 0
@@ -763,40 +715,8 @@ _regards__token() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --client-secret)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --request-style)
-                    COMPREPLY=($(compgen -W "json query" -- "${cur}"))
-                    return 0
-                    ;;
-                --ca-cert)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --timeout)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --retries)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
                 --cache)
                     COMPREPLY=($(compgen -W "auto keyring file none" -- "${cur}"))
-                    return 0
-                    ;;
-                --min-ttl)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --lock-timeout)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --profile)
-                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 *)
@@ -807,12 +727,16 @@ _regards__token() {
             return 0
             ;;
         regards__subcmd__token__subcmd__logout)
-            opts="-s -u -v -h -V --host --scope --username --all --verbose --profile --help --version"
+            opts="-s -u -v -h -V --profile --host --scope --username --all --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --host)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -833,10 +757,6 @@ _regards__token() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --profile)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -845,16 +765,12 @@ _regards__token() {
             return 0
             ;;
         regards__subcmd__token__subcmd__man)
-            opts="-v -h -V --verbose --profile --help --version"
+            opts="-v -h -V --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
-                --profile)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -863,7 +779,7 @@ _regards__token() {
             return 0
             ;;
         regards__subcmd__token__subcmd__status)
-            opts="-v -h -V --format --verbose --profile --help --version"
+            opts="-v -h -V --format --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -871,10 +787,6 @@ _regards__token() {
             case "${prev}" in
                 --format)
                     COMPREPLY=($(compgen -W "text json" -- "${cur}"))
-                    return 0
-                    ;;
-                --profile)
-                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 *)

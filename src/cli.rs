@@ -30,8 +30,9 @@ pub struct Cli {
     #[arg(short, long, action = ArgAction::Count, global = true, display_order = 100)]
     pub verbose: u8,
 
-    /// Use this profile of the config file [env: REGARDS_PROFILE]
-    #[arg(long, global = true, value_name = "NAME", display_order = 99, value_parser = NonEmptyStringValueParser::new())]
+    /// Use this profile of the config file, for a command that reads it
+    /// [env: REGARDS_PROFILE]
+    #[arg(long, value_name = "NAME", value_parser = NonEmptyStringValueParser::new())]
     pub profile: Option<String>,
 
     #[command(subcommand)]
@@ -59,11 +60,59 @@ pub enum Command {
     },
     /// Print a shell completion script
     Completions {
-        /// The shell to complete for
+        /// The shell to complete for: bash, zsh, fish, powershell or elvish
+        #[arg(value_name = "SHELL")]
         shell: clap_complete::Shell,
     },
-    /// Print the manual page (roff)
-    Man,
+    /// Print a manual page (roff): the tool's, or one command's
+    Man {
+        /// The command whose page to print, e.g. `get` or `config show`;
+        /// without it, the page of regards-token itself
+        #[arg(value_name = "COMMAND", num_args = 0..=2)]
+        command: Vec<String>,
+    },
+}
+
+impl Command {
+    /// The command's `--profile`, or `None` when it reads no config file.
+    pub fn profile(&self) -> Option<&ProfileArgs> {
+        match self {
+            Command::Get(args) => Some(&args.profile),
+            Command::Logout(args) => Some(&args.profile),
+            Command::Exec(args) => Some(&args.profile),
+            Command::Inspect(args) => Some(&args.profile),
+            Command::Doctor(args) => Some(&args.profile),
+            Command::Config {
+                action: ConfigAction::Show(args),
+            } => Some(&args.profile),
+            Command::Status(_)
+            | Command::Config {
+                action: ConfigAction::Path,
+            }
+            | Command::Completions { .. }
+            | Command::Man { .. } => None,
+        }
+    }
+
+    /// The command as typed, for messages.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Command::Get(_) => "get",
+            Command::Status(_) => "status",
+            Command::Logout(_) => "logout",
+            Command::Exec(_) => "exec",
+            Command::Inspect(_) => "inspect",
+            Command::Doctor(_) => "doctor",
+            Command::Config {
+                action: ConfigAction::Path,
+            } => "config path",
+            Command::Config {
+                action: ConfigAction::Show(_),
+            } => "config show",
+            Command::Completions { .. } => "completions",
+            Command::Man { .. } => "man",
+        }
+    }
 }
 
 #[derive(Debug, Subcommand)]
@@ -74,8 +123,12 @@ pub enum ConfigAction {
     Show(Box<ShowArgs>),
 }
 
+/// `config show`: every option whose resolution it shows.
 #[derive(Debug, Args)]
 pub struct ShowArgs {
+    #[command(flatten)]
+    pub profile: ProfileArgs,
+
     #[command(flatten)]
     pub server: ServerArgs,
 
@@ -83,12 +136,18 @@ pub struct ShowArgs {
     pub password: PasswordArgs,
 
     #[command(flatten)]
-    pub cache: CacheArgs,
+    pub store: StoreArgs,
+
+    #[command(flatten)]
+    pub limits: CacheLimits,
 }
 
 #[derive(Debug, Args)]
 pub struct ExecArgs {
     #[command(flatten)]
+    pub profile: ProfileArgs,
+
+    #[command(flatten)]
     pub server: ServerArgs,
 
     #[command(flatten)]
@@ -97,17 +156,22 @@ pub struct ExecArgs {
     #[command(flatten)]
     pub cache: CacheArgs,
 
-    /// The command to run, after `--`
+    /// The command to run, after `--`, with its arguments
     #[arg(last = true, required = true, value_name = "COMMAND")]
     pub command: Vec<std::ffi::OsString>,
 }
 
+/// `inspect` reads a token, or the cached one of an account: it never logs
+/// in, so it takes no password, connection or freshness options.
 #[derive(Debug, Args)]
 pub struct InspectArgs {
+    #[command(flatten)]
+    pub profile: ProfileArgs,
+
     /// The token to decode, or `-` to read it from stdin; without it, the
     /// cached token for the current settings. (A token given here is
     /// visible to other users in `ps`: prefer `-`.)
-    #[arg(value_name = "TOKEN")]
+    #[arg(value_name = "TOKEN", conflicts_with_all = ["AccountArgs", "cache"])]
     pub token: Option<String>,
 
     /// text: one claim per line; json: a JSON document
@@ -115,23 +179,37 @@ pub struct InspectArgs {
     pub format: ListFormat,
 
     #[command(flatten)]
-    pub server: ServerArgs,
+    pub account: AccountArgs,
 
-    #[command(flatten)]
-    pub cache: CacheArgs,
+    /// The store to read the cached token from [env: REGARDS_TOKEN_CACHE]
+    /// [default: auto]
+    #[arg(long, value_enum, value_name = "STORE", help_heading = "Cache")]
+    pub cache: Option<CacheMode>,
 }
 
+/// `doctor` checks the server without logging in, and the cache store.
 #[derive(Debug, Args)]
 pub struct DoctorArgs {
     #[command(flatten)]
-    pub server: ServerArgs,
+    pub profile: ProfileArgs,
+
+    /// The gateway's base URL to check [env: REGARDS_HOST, then
+    /// REGARDS_BASE_URL]
+    #[arg(long, value_name = "URL", value_parser = NonEmptyStringValueParser::new())]
+    pub host: Option<String>,
 
     #[command(flatten)]
-    pub cache: CacheArgs,
+    pub connect: ConnectArgs,
+
+    #[command(flatten)]
+    pub store: StoreArgs,
 }
 
 #[derive(Debug, Args)]
 pub struct GetArgs {
+    #[command(flatten)]
+    pub profile: ProfileArgs,
+
     #[command(flatten)]
     pub server: ServerArgs,
 
@@ -141,15 +219,37 @@ pub struct GetArgs {
     #[command(flatten)]
     pub cache: CacheArgs,
 
-    /// What to print: the token, a JSON document, an HTTP header line, a
-    /// shell `export` line, or a curl config line
+    /// What to print: token, json, header (an HTTP header line), env (a
+    /// shell `export` line) or curl (a curl config line)
     #[arg(long, value_enum, default_value_t = Format::Token)]
     pub format: Format,
 }
 
+/// The profile of the config file, for the commands that read it.
+#[derive(Debug, Default, Args)]
+pub struct ProfileArgs {
+    /// Use this profile of the config file [env: REGARDS_PROFILE]
+    #[arg(long, value_name = "NAME", display_order = 99, value_parser = NonEmptyStringValueParser::new())]
+    pub profile: Option<String>,
+}
+
 /// Where to log in, as whom, and how to talk to the server.
-#[derive(Debug, Args)]
+#[derive(Debug, Default, Args)]
 pub struct ServerArgs {
+    #[command(flatten)]
+    pub account: AccountArgs,
+
+    #[command(flatten)]
+    pub login: LoginArgs,
+
+    #[command(flatten)]
+    pub connect: ConnectArgs,
+}
+
+/// The account a token belongs to: what the cache is keyed by.
+#[derive(Debug, Default, Args)]
+#[command(next_help_heading = "Account")]
+pub struct AccountArgs {
     /// The gateway's base URL, e.g. https://regards.example.org
     /// [env: REGARDS_HOST, then REGARDS_BASE_URL]
     #[arg(long, value_name = "URL", value_parser = NonEmptyStringValueParser::new())]
@@ -167,18 +267,34 @@ pub struct ServerArgs {
     /// OAuth2 client id [env: REGARDS_CLIENT_ID] [default: client]
     #[arg(long, value_name = "ID", value_parser = NonEmptyStringValueParser::new())]
     pub client_id: Option<String>,
+}
 
+/// How the login request is made.
+#[derive(Debug, Default, Args)]
+#[command(next_help_heading = "Login")]
+pub struct LoginArgs {
     /// OAuth2 client secret [env: REGARDS_CLIENT_SECRET] [default: secret].
     /// Prefer the variable: a flag's value is visible to every user in `ps`
     #[arg(long, value_name = "SECRET", value_parser = NonEmptyStringValueParser::new())]
     pub client_secret: Option<String>,
 
-    /// How to send the credentials: a JSON body (REGARDS 2.x) or the query
-    /// string (REGARDS 1.x; the password then appears in server logs)
-    /// [default: json]
+    /// How to send the credentials: json (a JSON body, REGARDS 2.x) or
+    /// query (the query string, REGARDS 1.x; the password then appears in
+    /// server logs) [default: json]
     #[arg(long, value_enum, value_name = "STYLE")]
     pub request_style: Option<RequestStyle>,
 
+    /// Extra attempts, 0 to 10, when the server provably did not check the
+    /// password (no connection could be made, or the gateway's own 503)
+    /// [default: 2]
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(0..=10))]
+    pub retries: Option<u32>,
+}
+
+/// How to reach the server.
+#[derive(Debug, Default, Args)]
+#[command(next_help_heading = "Connection")]
+pub struct ConnectArgs {
     /// A PEM file of extra certificate authorities to trust, in addition
     /// to the system's [env: REGARDS_CA_CERT]
     #[arg(long, value_name = "PEM")]
@@ -194,20 +310,16 @@ pub struct ServerArgs {
     #[arg(long)]
     pub allow_http: bool,
 
-    /// Give up on one attempt after this long, e.g. 750ms, 30s, 2m
-    /// [default: 30s]
+    /// Give up on one attempt after this long, at most 1h, e.g. 750ms,
+    /// 30s, 2m [default: 30s]
     #[arg(long, value_parser = parse_timeout, value_name = "DURATION")]
     pub timeout: Option<Duration>,
-
-    /// Extra attempts when the server provably did not check the password
-    /// (no connection could be made, or the gateway's own 503) [default: 2]
-    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(0..=10))]
-    pub retries: Option<u32>,
 }
 
 /// Where the password comes from. There is deliberately no flag that takes
 /// the password itself: command lines are visible to every user.
 #[derive(Debug, Args)]
+#[command(next_help_heading = "Password")]
 pub struct PasswordArgs {
     /// Read the password from the first line of stdin (otherwise from
     /// REGARDS_PASSWORD, else a prompt when at a terminal)
@@ -219,11 +331,27 @@ pub struct PasswordArgs {
     pub password_file: Option<PathBuf>,
 }
 
-/// Where tokens are kept between runs, and when a kept one is used.
-#[derive(Debug, Args)]
+/// Where tokens are kept between runs, when a kept one is used, and the
+/// login lock.
+#[derive(Debug, Default, Args)]
 pub struct CacheArgs {
-    /// Where to keep tokens: the system keyring, else a private file
-    /// (auto), the keyring or fail (keyring), a file, or nowhere (none)
+    #[command(flatten)]
+    pub store: StoreArgs,
+
+    #[command(flatten)]
+    pub limits: CacheLimits,
+
+    /// Ignore the cached token: log in again and cache the new token
+    #[arg(long, help_heading = "Cache")]
+    pub refresh: bool,
+}
+
+/// Which store keeps tokens.
+#[derive(Debug, Default, Args)]
+#[command(next_help_heading = "Cache")]
+pub struct StoreArgs {
+    /// Where to keep tokens: auto (the system keyring, else a private
+    /// file), keyring (the keyring or fail), file, or none
     /// [env: REGARDS_TOKEN_CACHE] [default: auto]
     #[arg(long, value_enum, value_name = "STORE")]
     pub cache: Option<CacheMode>,
@@ -231,18 +359,20 @@ pub struct CacheArgs {
     /// Short for --cache none
     #[arg(long, conflicts_with = "cache")]
     pub no_cache: bool,
+}
 
-    /// Do not use a cached token with less time left than this, e.g. 5m,
-    /// 1h [env: REGARDS_TOKEN_MIN_TTL] [default: 5m]
+/// When a cached token is good enough, and how long to wait for another
+/// run's login.
+#[derive(Debug, Default, Args)]
+#[command(next_help_heading = "Cache")]
+pub struct CacheLimits {
+    /// Do not use a cached token with less time left than this, 0s to
+    /// 1year, e.g. 5m, 1h [env: REGARDS_TOKEN_MIN_TTL] [default: 5m]
     #[arg(long, value_parser = parse_min_ttl, value_name = "DURATION")]
     pub min_ttl: Option<Duration>,
 
-    /// Ignore the cached token: log in again and cache the new token
-    #[arg(long)]
-    pub refresh: bool,
-
-    /// How long to wait for another run logging in to the same account
-    /// [default: 60s]
+    /// How long to wait for another run logging in to the same account,
+    /// at most 1h, e.g. 60s, 5m [default: 60s]
     #[arg(long, value_parser = parse_lock_timeout, value_name = "DURATION")]
     pub lock_timeout: Option<Duration>,
 }
@@ -274,6 +404,9 @@ pub enum ListFormat {
 
 #[derive(Debug, Args)]
 pub struct LogoutArgs {
+    #[command(flatten)]
+    pub profile: ProfileArgs,
+
     /// Remove the tokens of this gateway [env: REGARDS_HOST]
     #[arg(long, value_name = "URL", value_parser = NonEmptyStringValueParser::new())]
     pub host: Option<String>,
@@ -326,7 +459,7 @@ pub fn parse_duration(text: &str) -> Result<Duration, String> {
 /// A duration where zero makes sense (`--min-ttl 0s`: any unexpired token).
 pub fn parse_duration_or_zero(text: &str) -> Result<Duration, String> {
     humantime::parse_duration(text.trim())
-        .map_err(|err| format!("{err} (write it like 750ms, 30s, 2m or 1h30m)"))
+        .map_err(|err| format!("{err}; write it like 750ms, 30s, 2m or 1h30m"))
 }
 
 /// `--timeout` and the config's `timeout`: see `settings::MAX_TIMEOUT`.

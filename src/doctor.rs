@@ -5,7 +5,7 @@
 use std::time::Duration;
 
 use crate::cache::{CacheKey, keyring};
-use crate::cli::{CacheMode, DoctorArgs};
+use crate::cli::{AccountArgs, CacheArgs, CacheMode, DoctorArgs, ServerArgs};
 use crate::error::Error;
 use crate::host::Host;
 use crate::output;
@@ -51,8 +51,20 @@ pub fn run(args: DoctorArgs, profile: Option<String>) -> anyhow::Result<()> {
         config: Default::default(),
         profile_origin: None,
     });
-    cache(&mut report, args.cache, &layers);
-    server(&mut report, args.server, &layers);
+    let store = CacheArgs {
+        store: args.store,
+        ..CacheArgs::default()
+    };
+    cache(&mut report, store, &layers);
+    let server_args = ServerArgs {
+        account: AccountArgs {
+            host: args.host,
+            ..AccountArgs::default()
+        },
+        connect: args.connect,
+        ..ServerArgs::default()
+    };
+    server(&mut report, server_args, &layers);
     output::print(&report.lines)?;
     if report.failed {
         return Err(Error::new(crate::error::Kind::DoctorFailed, "some checks failed").into());
@@ -91,7 +103,7 @@ fn config(report: &mut Report, profile: Option<String>) -> Option<Layers> {
     }
 }
 
-fn cache(report: &mut Report, args: crate::cli::CacheArgs, layers: &Layers) {
+fn cache(report: &mut Report, args: CacheArgs, layers: &Layers) {
     let mode = match CacheValues::gather(args, layers) {
         Ok(values) => values.mode.value,
         Err(err) => return report.add(Level::Fail, "cache", err.to_string()),
@@ -132,7 +144,7 @@ fn cache(report: &mut Report, args: crate::cli::CacheArgs, layers: &Layers) {
     }
 }
 
-fn server(report: &mut Report, args: crate::cli::ServerArgs, layers: &Layers) {
+fn server(report: &mut Report, args: ServerArgs, layers: &Layers) {
     let values = match ServerValues::gather(args, layers) {
         Ok(values) => values,
         Err(err) => return report.add(Level::Fail, "server", err.to_string()),

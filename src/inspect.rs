@@ -9,8 +9,8 @@ use std::time::{Duration, SystemTime};
 use serde::Serialize;
 use serde_json::Value;
 
-use crate::cache::{Cache, CacheKey};
-use crate::cli::{InspectArgs, ListFormat};
+use crate::cache::Cache;
+use crate::cli::{CacheArgs, InspectArgs, ListFormat, ServerArgs, StoreArgs};
 use crate::error::Error;
 use crate::output;
 use crate::settings::{self, CacheValues, Layers, ServerValues};
@@ -79,12 +79,24 @@ pub fn run(args: InspectArgs, layers: &Layers) -> anyhow::Result<()> {
 
 /// The token `get` would print from the cache, without logging in.
 fn cached(args: InspectArgs, layers: &Layers) -> anyhow::Result<String> {
-    let server = ServerValues::gather(args.server, layers)?.into_server()?;
-    let cache = CacheValues::gather(args.cache, layers)?.into_settings()?;
+    let server = ServerArgs {
+        account: args.account,
+        ..ServerArgs::default()
+    };
+    let key = ServerValues::gather(server, layers)?.account()?;
+    let store = StoreArgs {
+        cache: args.cache,
+        no_cache: false,
+    };
+    let cache = CacheArgs {
+        store,
+        ..CacheArgs::default()
+    };
+    let cache = CacheValues::gather(cache, layers)?.into_settings()?;
     let not_cached = || {
         Error::usage(format!(
             "no cached token for {} on {} ({})",
-            server.username, server.host, server.scope
+            key.username, key.host, key.scope
         ))
         .with_hint("run 'regards-token get' first, or pass a token (or - for stdin)")
     };
@@ -92,7 +104,7 @@ fn cached(args: InspectArgs, layers: &Layers) -> anyhow::Result<String> {
         return Err(not_cached().into());
     };
     let keyring = settings::keyring_options();
-    let Some(mut cache) = Cache::open(cache.mode, paths, &keyring, CacheKey::of(&server))? else {
+    let Some(mut cache) = Cache::open(cache.mode, paths, &keyring, key.clone())? else {
         return Err(not_cached().into());
     };
     let token = cache.read().ok_or_else(not_cached)?;

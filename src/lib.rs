@@ -15,6 +15,7 @@ mod get;
 pub mod host;
 mod inspect;
 mod manage;
+mod manual;
 pub mod output;
 pub mod redact;
 pub mod regards;
@@ -22,25 +23,42 @@ pub mod secret;
 pub mod settings;
 mod show;
 pub mod token;
+mod usage;
 
 use std::ffi::OsString;
 
 use clap::{CommandFactory, Parser};
 
-use crate::cli::{Cli, Command, ConfigAction};
+use crate::cli::{Cli, Command, ConfigAction, ProfileArgs};
 use crate::error::Error;
 use crate::settings::Layers;
 
 /// Runs the command line `args` (program name first).
 pub fn run(args: impl IntoIterator<Item = OsString>) -> anyhow::Result<()> {
-    let cli = match Cli::try_parse_from(args) {
+    let args: Vec<OsString> = args.into_iter().collect();
+    let cli = match Cli::try_parse_from(&args) {
         Ok(cli) => cli,
-        Err(err) => return clap_outcome(err),
+        Err(err) => return usage::outcome(err, &args),
     };
     diag::set_verbosity(cli.verbose);
-    let profile = cli.profile;
+    let command = cli.command;
+    let profile = match (command.profile(), cli.profile) {
+        (Some(ProfileArgs { profile: Some(p) }), _) => Some(p.clone()),
+        (Some(_), top) => top,
+        (None, None) => None,
+        (None, Some(_)) => {
+            return Err(Error::usage(format!(
+                "'{}' reads no config file, so --profile means nothing to it",
+                command.name()
+            ))
+            .with_hint("drop --profile; get, exec, inspect, logout, doctor and config show take it")
+            .into());
+        }
+    };
+    // Only the commands that resolve settings read the config file, so a
+    // bad one stops them, and them only; doctor reports it as a check.
     let layers = || Layers::load(profile.clone());
-    match cli.command {
+    match command {
         Command::Get(args) => get::run(args, &layers()?),
         Command::Status(args) => manage::status(args),
         Command::Logout(args) => manage::logout(args, &layers()?),
@@ -54,7 +72,7 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> anyhow::Result<()> {
             action: ConfigAction::Show(args),
         } => show::show(*args, &layers()?),
         Command::Completions { shell } => output::print(&completions(shell)),
-        Command::Man => output::print(&man_page()?),
+        Command::Man { command } => output::print(&manual::page(&command)?),
     }
 }
 
@@ -64,45 +82,6 @@ pub fn completions(shell: clap_complete::Shell) -> String {
     let mut script = Vec::new();
     clap_complete::generate(shell, &mut Cli::command(), "regards-token", &mut script);
     String::from_utf8_lossy(&script).into_owned()
-}
-
-fn man_page() -> anyhow::Result<String> {
-    let mut page = Vec::new();
-    clap_mangen::Man::new(Cli::command()).render(&mut page)?;
-    Ok(String::from_utf8_lossy(&page).into_owned())
-}
-
-/// Help and version go to stdout and succeed; every other clap error
-/// becomes a one-line usage error (exit 2) like the tool's own.
-fn clap_outcome(err: clap::Error) -> anyhow::Result<()> {
-    use clap::error::ErrorKind;
-    match err.kind() {
-        ErrorKind::DisplayHelp | ErrorKind::DisplayVersion => {
-            output::print(&err.render().to_string())
-        }
-        ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
-            Err(Error::usage("no command given")
-                .with_hint(
-                    "run 'regards-token get', or 'regards-token --help' to see every command",
-                )
-                .into())
-        }
-        _ => {
-            let text = err.render().to_string();
-            let mut lines = text.lines().map(str::trim).filter(|l| !l.is_empty());
-            let first = lines.next().unwrap_or("invalid command line");
-            let message = first.strip_prefix("error: ").unwrap_or(first).to_string();
-            let rest: Vec<&str> = lines.collect();
-            let tip = rest.iter().find_map(|l| l.strip_prefix("tip: "));
-            let usage = rest.iter().find_map(|l| l.strip_prefix("Usage: "));
-            let hint = match (tip, usage) {
-                (Some(tip), _) => tip.to_string(),
-                (None, Some(usage)) => format!("usage: {usage}; see --help"),
-                (None, None) => "see 'regards-token --help'".to_string(),
-            };
-            Err(Error::usage(message).with_hint(hint).into())
-        }
-    }
 }
 
 /// Replaces the default panic message, which could quote a value, by one

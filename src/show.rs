@@ -5,7 +5,7 @@
 
 use std::time::Duration;
 
-use crate::cli::ShowArgs;
+use crate::cli::{CacheArgs, ShowArgs};
 use crate::output;
 use crate::redact;
 use crate::settings::{self, CacheValues, Layers, Origin, PasswordSource, ServerValues, Sourced};
@@ -23,7 +23,12 @@ pub fn path() -> anyhow::Result<()> {
 
 pub fn show(args: ShowArgs, layers: &Layers) -> anyhow::Result<()> {
     let server = ServerValues::gather(args.server, layers)?;
-    let cache = CacheValues::gather(args.cache, layers)?;
+    let cache = CacheArgs {
+        store: args.store,
+        limits: args.limits,
+        refresh: false,
+    };
+    let cache = CacheValues::gather(cache, layers)?;
     let password = PasswordSource::resolve(&args.password);
     let mut rows: Vec<(&str, String)> = Vec::new();
     let config = &layers.config;

@@ -42,7 +42,7 @@ fn flags_past_their_bound_are_usage_errors_even_on_a_cache_hit() {
             assert_eq!(
                 ran.fails(2),
                 format!(
-                    "regards-token: error: invalid value '{value}' for '{flag} <DURATION>': \
+                    "regards-token: error: invalid value '{value}' for {flag}: \
                      longer than the {bound} allowed (write e.g. {example})"
                 )
             );

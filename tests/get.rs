@@ -361,7 +361,7 @@ fn help_says_what_the_readme_says() {
     let get = help(&["get", "--help"]);
     assert!(!get.contains(r#"eval "$(...)""#), "{get}");
     assert!(get.contains(r#"out=$(...) && eval "$out""#), "{get}");
-    assert!(get.contains("or a curl config line"), "{get}");
+    assert!(get.contains("or curl (a curl config line)"), "{get}");
     let readme =
         std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
     assert!(

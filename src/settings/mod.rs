@@ -20,6 +20,7 @@ pub use layers::{Layers, Origin, Sourced, config_path};
 pub use machine::{cache_paths, in_github_actions, keyring_options, lock_dir};
 pub use password::PasswordSource;
 
+use crate::cache::CacheKey;
 use crate::cli::{
     CacheArgs, CacheMode, Format, GetArgs, PasswordArgs, RequestStyle, ServerArgs, parse_min_ttl,
     parse_timeout,
@@ -145,10 +146,15 @@ impl Settings {
 
 impl ServerValues {
     pub fn gather(args: ServerArgs, layers: &Layers) -> Result<ServerValues, Error> {
+        let ServerArgs {
+            account: args,
+            login,
+            connect,
+        } = args;
         let default_text = |value: &str| Sourced::new(value.to_string(), Origin::Default);
         let client_secret = layers
             .text(
-                args.client_secret,
+                login.client_secret,
                 "--client-secret",
                 &["REGARDS_CLIENT_SECRET"],
                 "client_secret",
@@ -183,13 +189,13 @@ impl ServerValues {
                 .unwrap_or_else(|| default_text(DEFAULT_CLIENT_ID)),
             client_secret: Sourced::new(Secret::new(client_secret.value), client_secret.origin),
             ca_cert: layers.text(
-                args.ca_cert.map(|p| p.to_string_lossy().into_owned()),
+                connect.ca_cert.map(|p| p.to_string_lossy().into_owned()),
                 "--ca-cert",
                 &["REGARDS_CA_CERT"],
                 "ca_cert",
             ),
             request_style: layers.parsed(
-                args.request_style,
+                login.request_style,
                 "--request-style",
                 &[],
                 "request_style",
@@ -197,22 +203,34 @@ impl ServerValues {
                 RequestStyle::Json,
             )?,
             timeout: layers.parsed(
-                args.timeout,
+                connect.timeout,
                 "--timeout",
                 &[],
                 "timeout",
                 parse_timeout,
                 DEFAULT_TIMEOUT,
             )?,
-            retries: args.retries.unwrap_or(DEFAULT_RETRIES),
-            insecure: args.insecure,
-            allow_http: args.allow_http,
+            retries: login.retries.unwrap_or(DEFAULT_RETRIES),
+            insecure: connect.insecure,
+            allow_http: connect.allow_http,
         })
     }
 
-    /// Checks the values and warns about the risky ones.
-    pub fn into_server(self) -> anyhow::Result<Server> {
-        // Every missing setting in one error, not one per run.
+    /// The account the values name, as the cache keys its token: what
+    /// `inspect` needs, with no check of how a login would be sent.
+    pub fn account(&self) -> anyhow::Result<CacheKey> {
+        let (host, scope, username) = self.required()?;
+        Ok(CacheKey {
+            host: Host::parse(host)?.as_str().to_string(),
+            scope: scope.to_string(),
+            username: username.to_string(),
+            client_id: self.client_id.value.clone(),
+        })
+    }
+
+    /// The host, project and login, or one error naming every one missing
+    /// (not one per run).
+    fn required(&self) -> Result<(&str, &str, &str), Error> {
         let absent = [
             (self.host.is_none(), ("host", "--host URL", "REGARDS_HOST")),
             (
@@ -224,11 +242,18 @@ impl ServerValues {
                 ("username", "--username LOGIN", "REGARDS_USERNAME"),
             ),
         ];
-        let (Some(host), Some(scope), Some(username)) = (self.host, self.scope, self.username)
-        else {
-            return Err(missing(&absent).into());
-        };
-        let host = Host::parse(&host.value)?;
+        match (&self.host, &self.scope, &self.username) {
+            (Some(host), Some(scope), Some(username)) => {
+                Ok((&host.value, &scope.value, &username.value))
+            }
+            _ => Err(missing(&absent)),
+        }
+    }
+
+    /// Checks the values and warns about the risky ones.
+    pub fn into_server(self) -> anyhow::Result<Server> {
+        let (host, scope, username) = self.required()?;
+        let (host, scope, username) = (Host::parse(host)?, scope.to_string(), username.to_string());
         if !host.is_https() && !host.is_loopback() && !self.allow_http {
             return Err(Error::usage(format!(
                 "refusing to send a password over plain http to {host}"
@@ -250,8 +275,8 @@ impl ServerValues {
         }
         Ok(Server {
             host,
-            scope: scope.value,
-            username: username.value,
+            scope,
+            username,
             client_id,
             client_secret: self.client_secret.value,
             request_style: self.request_style.value,
@@ -268,11 +293,16 @@ impl ServerValues {
 
 impl CacheValues {
     pub fn gather(args: CacheArgs, layers: &Layers) -> Result<CacheValues, Error> {
-        let mode = if args.no_cache {
+        let CacheArgs {
+            store,
+            limits,
+            refresh,
+        } = args;
+        let mode = if store.no_cache {
             Sourced::new(CacheMode::None, Origin::Flag("--no-cache"))
         } else {
             layers.parsed(
-                args.cache,
+                store.cache,
                 "--cache",
                 &["REGARDS_TOKEN_CACHE"],
                 "cache",
@@ -286,15 +316,15 @@ impl CacheValues {
         Ok(CacheValues {
             mode,
             min_ttl: layers.parsed(
-                args.min_ttl,
+                limits.min_ttl,
                 "--min-ttl",
                 &["REGARDS_TOKEN_MIN_TTL"],
                 "min_ttl",
                 parse_min_ttl,
                 DEFAULT_MIN_TTL,
             )?,
-            refresh: args.refresh,
-            lock_timeout: args.lock_timeout.unwrap_or(DEFAULT_LOCK_TIMEOUT),
+            refresh,
+            lock_timeout: limits.lock_timeout.unwrap_or(DEFAULT_LOCK_TIMEOUT),
         })
     }
 

@@ -1,0 +1,303 @@
+//! `regards-token man [COMMAND]`: the manual pages, generated from the
+//! same clap definitions as the parser (and committed in `man/`), with the
+//! sections clap knows nothing of: EXIT STATUS, ENVIRONMENT and FILES.
+//! Each page lists only what applies to its command: the variables of the
+//! options it takes, the exit codes it can give, the files it reads.
+
+use clap::CommandFactory;
+use roff::{Roff, bold, italic, roman};
+
+use crate::cli::Cli;
+use crate::error::Error;
+
+/// The exit codes, as the README's table has them.
+const CODES: [(&str, &str); 7] = [
+    ("0", "Success."),
+    (
+        "1",
+        "An unexpected failure: stdout cannot be written (a full disk), or an internal error (a bug: please report it with the output of -vv).",
+    ),
+    (
+        "2",
+        "A usage or configuration error: an unknown option, a missing setting, a bad config file, no password source without a terminal, a lock or failed-login marker that cannot be made.",
+    ),
+    (
+        "3",
+        "The server refused the credentials. Do not retry: REGARDS locks an account after a few failures.",
+    ),
+    (
+        "4",
+        "The server is unreachable or failing: try again later. After a timeout once the login was sent, the server may have checked the password: check it first.",
+    ),
+    (
+        "5",
+        "The answer is not a REGARDS one (a web page, a redirect, a 404, a wrong scheme): check --host.",
+    ),
+    (
+        "6",
+        "No keyring could keep the token (--cache keyring), or remove one it may hold (logout).",
+    ),
+];
+
+/// A variable, what puts it on a command's page (an option the command
+/// takes, or one of the `uses` below), and what it does.
+type Variable = (&'static str, &'static str, &'static str);
+
+const VARIABLES: [Variable; 20] = [
+    ("REGARDS_HOST", "host", "The gateway's base URL (--host)."),
+    (
+        "REGARDS_BASE_URL",
+        "host",
+        "The same, when REGARDS_HOST is unset (the name sunpy-regards uses).",
+    ),
+    ("REGARDS_SCOPE", "scope", "The project (--scope)."),
+    (
+        "REGARDS_TENANT",
+        "scope",
+        "The same, when REGARDS_SCOPE is unset.",
+    ),
+    ("REGARDS_USERNAME", "username", "The login (--username)."),
+    (
+        "REGARDS_CLIENT_ID",
+        "client_id",
+        "The OAuth2 client id (--client-id).",
+    ),
+    (
+        "REGARDS_CLIENT_SECRET",
+        "client_secret",
+        "The OAuth2 client secret (--client-secret); prefer it to the option, which ps shows.",
+    ),
+    (
+        "REGARDS_PASSWORD",
+        "password_stdin",
+        "The password, when neither --password-stdin nor --password-file is given.",
+    ),
+    (
+        "CI",
+        "password_stdin",
+        "When set, never prompt for a password.",
+    ),
+    (
+        "REGARDS_CA_CERT",
+        "ca_cert",
+        "Extra certificate authorities (--ca-cert).",
+    ),
+    (
+        "REGARDS_TOKEN_CACHE",
+        "cache",
+        "Where tokens are kept (--cache).",
+    ),
+    (
+        "REGARDS_TOKEN_MIN_TTL",
+        "min_ttl",
+        "The time a cached token must have left (--min-ttl).",
+    ),
+    (
+        "GITHUB_ACTIONS",
+        "@login",
+        "When true, the token is masked in the GitHub Actions log.",
+    ),
+    (
+        "XDG_RUNTIME_DIR",
+        "@login",
+        "Where login locks and failed-login markers live, when set.",
+    ),
+    (
+        "TMPDIR",
+        "@login",
+        "Where they live with --cache none and no HOME.",
+    ),
+    (
+        "REGARDS_PROFILE",
+        "profile",
+        "The config file's profile (--profile).",
+    ),
+    (
+        "REGARDS_TOKEN_CONFIG",
+        "@config",
+        "The config file to read instead of the default one; it must then exist.",
+    ),
+    (
+        "XDG_CONFIG_HOME",
+        "@config",
+        "The folder of the config file (default ~/.config).",
+    ),
+    (
+        "XDG_CACHE_HOME",
+        "@cache",
+        "The folder of the cache (default ~/.cache).",
+    ),
+    ("HOME", "@any", "The default of the folders above."),
+];
+
+/// The page of `words` (`[]` for the tool's own, `["get"]`, `["config",
+/// "show"]`), in roff.
+pub fn page(words: &[String]) -> anyhow::Result<String> {
+    let root = Cli::command().disable_help_subcommand(true);
+    let mut root = root;
+    root.build();
+    let mut cmd = &root;
+    for word in words {
+        cmd = cmd
+            .get_subcommands()
+            .find(|sub| sub.get_name() == word)
+            .ok_or_else(|| {
+                Error::usage(format!("there is no manual page for '{}'", words.join(" ")))
+                    .with_hint(format!("the pages are: {}", names(&root).join(", ")))
+            })?;
+    }
+    render(cmd, words)
+}
+
+/// Every page, by the words that ask for it: what `man/` holds.
+pub fn names(root: &clap::Command) -> Vec<String> {
+    let mut names = Vec::new();
+    for sub in root.get_subcommands().filter(|s| s.get_name() != "help") {
+        names.push(sub.get_name().to_string());
+        for inner in sub.get_subcommands().filter(|s| s.get_name() != "help") {
+            names.push(format!("{} {}", sub.get_name(), inner.get_name()));
+        }
+    }
+    names
+}
+
+fn render(cmd: &clap::Command, words: &[String]) -> anyhow::Result<String> {
+    let name = words.join(" ");
+    let man = clap_mangen::Man::new(cmd.clone())
+        .source(format!("regards-token {}", env!("CARGO_PKG_VERSION")))
+        .manual("regards-token manual");
+    let mut out = Vec::new();
+    man.render(&mut out)?;
+    let page = String::from_utf8(out)?;
+    let mut roff = Roff::new();
+    exit_status(&mut roff, &name);
+    environment(&mut roff, cmd, &name);
+    files(&mut roff, cmd, &name);
+    see_also(&mut roff, words);
+    // Before the VERSION section, which clap_mangen writes last.
+    let (body, version) = page.split_at(page.find(".SH VERSION").unwrap_or(page.len()));
+    Ok(format!("{body}{}{version}", roff.to_roff()))
+}
+
+fn item(roff: &mut Roff, term: roff::Inline, text: &str) {
+    roff.control("TP", []);
+    roff.text([term]);
+    roff.text([roman(text)]);
+}
+
+fn exit_status(roff: &mut Roff, name: &str) {
+    roff.control("SH", ["EXIT STATUS"]);
+    let codes: &[&str] = match name {
+        "" | "get" => &["0", "1", "2", "3", "4", "5", "6"],
+        "exec" => {
+            roff.text([roman(
+                "The command's own status once it runs (a command killed by signal N shows as 128+N in a shell). Before it runs:",
+            )]);
+            item(roff, bold("126"), "The command is not executable.");
+            item(roff, bold("127"), "The command is not found.");
+            &["1", "2", "3", "4", "5", "6"]
+        }
+        "inspect" | "logout" => &["0", "1", "2", "6"],
+        "doctor" => {
+            item(roff, bold("0"), "No check failed (warnings do not fail).");
+            item(roff, bold("1"), "A check failed.");
+            &["2"]
+        }
+        _ => &["0", "1", "2"],
+    };
+    for (code, text) in CODES.iter().filter(|(code, _)| codes.contains(code)) {
+        item(roff, bold(*code), text);
+    }
+    if name.is_empty() {
+        item(
+            roff,
+            bold("126, 127"),
+            "exec: the command is not executable, or not found. Otherwise exec exits with the command's own status.",
+        );
+    }
+}
+
+/// Whether the command of page `name` takes option `id`, or, for
+/// `@config`, `@cache`, `@login` and `@any`, reads the config file, uses
+/// the cache folder, logs in, or any of them.
+fn uses(cmd: &clap::Command, name: &str, id: &str) -> bool {
+    let takes = |id: &str| cmd.get_arguments().any(|arg| arg.get_id() == id);
+    match id {
+        _ if name.is_empty() => true,
+        "@config" => takes("profile") || name == "config path",
+        "@cache" => takes("cache") || matches!(name, "status" | "logout"),
+        "@login" => takes("refresh") || name == "logout",
+        "@any" => ["@config", "@cache", "@login"]
+            .iter()
+            .any(|id| uses(cmd, name, id)),
+        id => takes(id),
+    }
+}
+
+fn environment(roff: &mut Roff, cmd: &clap::Command, name: &str) {
+    let listed: Vec<&Variable> = VARIABLES
+        .iter()
+        .filter(|(_, id, _)| uses(cmd, name, id))
+        .collect();
+    if listed.is_empty() {
+        return;
+    }
+    roff.control("SH", ["ENVIRONMENT"]);
+    roff.text([roman(
+        "An empty variable counts as unset. An option beats its variable, which beats the config file.",
+    )]);
+    for (variable, _, text) in listed {
+        item(roff, bold(*variable), text);
+    }
+    if name == "exec" {
+        roff.control("PP", []);
+        roff.text([roman(
+            "The command is given REGARDS_TOKEN and REGARDS_HOST, and not REGARDS_PASSWORD nor REGARDS_CLIENT_SECRET.",
+        )]);
+    }
+}
+
+fn files(roff: &mut Roff, cmd: &clap::Command, name: &str) {
+    if !uses(cmd, name, "@any") {
+        return;
+    }
+    roff.control("SH", ["FILES"]);
+    if uses(cmd, name, "@config") {
+        item(
+            roff,
+            italic("$XDG_CONFIG_HOME/regards-token/config.toml"),
+            "The config file (~/.config/regards-token/config.toml by default; ~/Library/Application Support/regards-token on macOS, %APPDATA%\\regards-token on Windows). 'regards-token config path' prints it.",
+        );
+    }
+    if uses(cmd, name, "@cache") {
+        item(
+            roff,
+            italic("$XDG_CACHE_HOME/regards-token/"),
+            "The cache folder (~/.cache/regards-token by default; ~/Library/Caches on macOS, %LOCALAPPDATA% on Windows): the index of cached tokens, which holds no token, and the token files of --cache file, readable by their owner only.",
+        );
+    }
+    if uses(cmd, name, "@login") {
+        item(
+            roff,
+            italic("$XDG_RUNTIME_DIR/regards-token/"),
+            "Login locks and failed-login markers (in the cache folder's locks/ when XDG_RUNTIME_DIR is unset). A marker holds a salted hash, never a secret.",
+        );
+    }
+}
+
+fn see_also(roff: &mut Roff, words: &[String]) {
+    roff.control("SH", ["SEE ALSO"]);
+    let mut pages = vec!["regards-token(1)".to_string()];
+    if words.is_empty() {
+        pages = vec![
+            "regards-token-get(1)".into(),
+            "regards-token-exec(1)".into(),
+            "regards-token-doctor(1)".into(),
+        ];
+    }
+    pages.push("curl(1)".into());
+    roff.text([roman(format!(
+        "{}, and the README, which has recipes for shells, CI and Python.",
+        pages.join(", ")
+    ))]);
+}
