@@ -99,6 +99,52 @@ fn min_ttl_longer_than_what_is_left_fetches_again() {
     assert_eq!(server.token_requests(), 3);
 }
 
+/// `-v` says once what the cache decided: each look (before and after
+/// the login lock) used to log its own copy of the same decision.
+#[test]
+fn each_cache_decision_is_logged_once() {
+    let server = Server::builder().lifetime(3600).start();
+    let sandbox = Sandbox::new();
+    let decisions = |ran: &Ran| -> Vec<String> {
+        ran.stderr
+            .lines()
+            .filter(|l| l.contains("cached token"))
+            .map(str::to_string)
+            .collect()
+    };
+    let ran = run(get(&sandbox, &server).arg("-v"));
+    ran.ok();
+    assert_eq!(
+        decisions(&ran),
+        ["regards-token: no cached token: logging in"],
+        "{}",
+        ran.stderr
+    );
+
+    let ran = run(get(&sandbox, &server).args(["-v", "--min-ttl", "3h"]));
+    ran.ok();
+    let said = decisions(&ran);
+    assert_eq!(said.len(), 1, "{}", ran.stderr);
+    assert!(
+        said[0].starts_with("regards-token: the cached token has 59m ")
+            && said[0].ends_with("s left, less than --min-ttl 3h: logging in again"),
+        "{}",
+        ran.stderr
+    );
+    assert_eq!(server.token_requests(), 2);
+
+    let ran = run(get(&sandbox, &server).arg("-v"));
+    ran.ok();
+    let said = decisions(&ran);
+    assert_eq!(said.len(), 1, "{}", ran.stderr);
+    assert!(
+        said[0].starts_with("regards-token: using the cached token (59m "),
+        "{}",
+        ran.stderr
+    );
+    assert_eq!(server.token_requests(), 2);
+}
+
 #[test]
 fn a_lifetime_shorter_than_the_margin_is_printed_with_a_warning() {
     let server = Server::builder().lifetime(120).start();
