@@ -212,6 +212,7 @@ fn removal_fails_only_where_the_token_may_still_be() {
     // the token is there.
     let unreachable = vec![Skipped {
         tier: "keyutils",
+        cause: keyring::Cause::Absent,
         reason: "no session keyring".into(),
     }];
     let stores = vec![holding(Memory::named("file"), "a.b.c")];
