@@ -20,10 +20,12 @@ pub mod keyring;
 pub mod lock;
 pub mod marker;
 mod notice;
+mod probe;
 pub mod store;
 
 pub use key::CacheKey;
 pub use notice::store_failed;
+pub use probe::{Probe, probe};
 pub use store::{Store, StoreError};
 
 use std::path::PathBuf;
