@@ -4,7 +4,7 @@
 
 use std::time::Duration;
 
-use crate::cache::{CacheKey, keyring};
+use crate::cache::{self, Probe};
 use crate::cli::{AccountArgs, CacheArgs, CacheMode, DoctorArgs, ServerArgs};
 use crate::error::Error;
 use crate::host::Host;
@@ -103,44 +103,29 @@ fn config(report: &mut Report, profile: Option<String>) -> Option<Layers> {
     }
 }
 
+/// Stores, reads back and removes a test entry in the store `get` would
+/// use, picked by the same code, so that the two cannot disagree.
 fn cache(report: &mut Report, args: CacheArgs, layers: &Layers) {
     let mode = match CacheValues::gather(args, layers) {
         Ok(values) => values.mode.value,
         Err(err) => return report.add(Level::Fail, "cache", err.to_string()),
     };
-    if matches!(mode, CacheMode::None | CacheMode::File) {
-        let name = if mode == CacheMode::None {
-            "none: every get logs in"
-        } else {
-            "file"
-        };
-        return report.add(Level::Ok, "cache", format!("--cache {name}"));
+    if mode == CacheMode::None {
+        return report.add(Level::Ok, "cache", "--cache none: every get logs in");
     }
-    let probe_key = CacheKey {
-        host: "https://doctor.invalid".into(),
-        scope: "doctor".into(),
-        username: "doctor".into(),
-        client_id: "doctor".into(),
+    let paths = match settings::cache_paths() {
+        Ok(paths) => paths,
+        Err(err) => return report.add(Level::Fail, "cache", format!("{err:#}")),
     };
-    let options = settings::keyring_options();
-    match keyring::open(&options, &probe_key) {
-        Ok((store, _)) => report.add(Level::Ok, "cache", format!("keyring: {}", store.name())),
-        Err(skipped) => {
-            let reasons: Vec<String> = skipped
-                .iter()
-                .map(|s| format!("{}: {}", s.tier, s.reason))
-                .collect();
-            let (level, fallback) = if mode == CacheMode::Keyring {
-                (Level::Fail, "--cache keyring will fail")
-            } else {
-                (Level::Warn, "auto keeps tokens in private files")
-            };
-            report.add(
-                level,
-                "cache",
-                format!("no usable keyring ({}); {fallback}", reasons.join("; ")),
-            );
-        }
+    match cache::probe(mode, &paths, &settings::keyring_options()) {
+        None => report.add(Level::Ok, "cache", "--cache file"),
+        Some(Probe::Works(tier)) => report.add(
+            Level::Ok,
+            "cache",
+            format!("keyring: {tier} (a test entry was stored, read back and removed)"),
+        ),
+        Some(Probe::Degraded(what)) => report.add(Level::Warn, "cache", what),
+        Some(Probe::Broken(what)) => report.add(Level::Fail, "cache", what),
     }
 }
 

@@ -45,10 +45,12 @@ pub fn obtain(settings: &Settings) -> anyhow::Result<(Token, Source)> {
         Some(paths) => Cache::open(cache_settings.mode, paths, &keyring, key.clone())?,
         None => None,
     };
+    // What this first look finds is logged only when it is the decision
+    // (a hit); otherwise the look under the lock decides, and logs that.
     let seen = match cache.as_mut().map(|c| look(c, settings)) {
-        Some(Look::Usable(token)) => return Ok((token, Source::Cache)),
+        Some(Look::Usable(token)) => return Ok(hit(token)),
         Some(Look::Short(token)) => Some(token.received_at),
-        Some(Look::Nothing) | None => None,
+        Some(Look::Nothing(_)) | None => None,
     };
     let lock_dir = &cache_settings.lock_dir;
     let _guard = lock::acquire(lock_dir, &key, cache_settings.lock_timeout)
@@ -59,7 +61,7 @@ pub fn obtain(settings: &Settings) -> anyhow::Result<(Token, Source)> {
     // printed, rather than have parallel runs each log in, one after
     // another.
     match cache.as_mut().map(|c| look(c, settings)) {
-        Some(Look::Usable(token)) => return Ok((token, Source::Cache)),
+        Some(Look::Usable(token)) => return Ok(hit(token)),
         Some(Look::Short(token)) if got_meanwhile(token.received_at, seen, started) => {
             warning!(
                 "the new token lasts only {}, less than --min-ttl {} (another run just got it)",
@@ -68,7 +70,14 @@ pub fn obtain(settings: &Settings) -> anyhow::Result<(Token, Source)> {
             );
             return Ok((token, Source::Cache));
         }
-        _ => {}
+        Some(Look::Short(token)) => verbose!(
+            1,
+            "the cached token has {} left, less than --min-ttl {}: logging in again",
+            output::human(token.time_left(SystemTime::now())),
+            output::human(cache_settings.min_ttl)
+        ),
+        Some(Look::Nothing(why)) => verbose!(1, "{}", why.words(cache_settings.min_ttl)),
+        None => {}
     }
 
     let password = settings.password.read(&settings.server)?;
@@ -125,40 +134,63 @@ fn no_lock(err: anyhow::Error, dir: &Path) -> anyhow::Error {
     .into()
 }
 
-/// What the cache holds for this run.
+/// What the cache holds for this run. Looking logs nothing: `obtain`
+/// looks twice (before and after the lock) and logs what it decides once.
 enum Look {
     /// A token with at least `--min-ttl` left.
     Usable(Token),
     /// A token with some time left, but less than `--min-ttl`.
     Short(Token),
-    /// No token, an expired one, or `--refresh` (which ignores the cache).
-    Nothing,
+    /// Nothing to use, for this reason.
+    Nothing(Miss),
+}
+
+enum Miss {
+    /// No entry, or one that could not be read (`-v` said why).
+    Empty,
+    /// An entry whose token has no time left.
+    Expired,
+    /// `--refresh`, which ignores the cache.
+    Refresh,
+}
+
+impl Miss {
+    fn words(&self, min_ttl: std::time::Duration) -> String {
+        match self {
+            Miss::Empty => "no cached token: logging in".into(),
+            Miss::Expired => format!(
+                "the cached token has 0s left, less than --min-ttl {}: logging in again",
+                output::human(min_ttl)
+            ),
+            Miss::Refresh => "--refresh: logging in without using the cached token".into(),
+        }
+    }
 }
 
 fn look(cache: &mut Cache, settings: &Settings) -> Look {
     if settings.cache.refresh {
-        return Look::Nothing;
+        return Look::Nothing(Miss::Refresh);
     }
     let Some(token) = cache.read() else {
-        return Look::Nothing;
+        return Look::Nothing(Miss::Empty);
     };
     let left = token.time_left(SystemTime::now());
-    let min_ttl = settings.cache.min_ttl;
-    if left >= min_ttl {
-        verbose!(1, "using the cached token ({} left)", output::human(left));
-        return Look::Usable(token);
-    }
-    verbose!(
-        1,
-        "the cached token has {} left, less than --min-ttl {}: logging in again",
-        output::human(left),
-        output::human(min_ttl)
-    );
-    if left.is_zero() {
-        Look::Nothing
+    if left >= settings.cache.min_ttl {
+        Look::Usable(token)
+    } else if left.is_zero() {
+        Look::Nothing(Miss::Expired)
     } else {
         Look::Short(token)
     }
+}
+
+fn hit(token: Token) -> (Token, Source) {
+    verbose!(
+        1,
+        "using the cached token ({} left)",
+        output::human(token.time_left(SystemTime::now()))
+    );
+    (token, Source::Cache)
 }
 
 /// Whether a token received at `received` is one another run got while

@@ -99,6 +99,52 @@ fn min_ttl_longer_than_what_is_left_fetches_again() {
     assert_eq!(server.token_requests(), 3);
 }
 
+/// `-v` says once what the cache decided: each look (before and after
+/// the login lock) used to log its own copy of the same decision.
+#[test]
+fn each_cache_decision_is_logged_once() {
+    let server = Server::builder().lifetime(3600).start();
+    let sandbox = Sandbox::new();
+    let decisions = |ran: &Ran| -> Vec<String> {
+        ran.stderr
+            .lines()
+            .filter(|l| l.contains("cached token"))
+            .map(str::to_string)
+            .collect()
+    };
+    let ran = run(get(&sandbox, &server).arg("-v"));
+    ran.ok();
+    assert_eq!(
+        decisions(&ran),
+        ["regards-token: no cached token: logging in"],
+        "{}",
+        ran.stderr
+    );
+
+    let ran = run(get(&sandbox, &server).args(["-v", "--min-ttl", "3h"]));
+    ran.ok();
+    let said = decisions(&ran);
+    assert_eq!(said.len(), 1, "{}", ran.stderr);
+    assert!(
+        said[0].starts_with("regards-token: the cached token has 59m ")
+            && said[0].ends_with("s left, less than --min-ttl 3h: logging in again"),
+        "{}",
+        ran.stderr
+    );
+    assert_eq!(server.token_requests(), 2);
+
+    let ran = run(get(&sandbox, &server).arg("-v"));
+    ran.ok();
+    let said = decisions(&ran);
+    assert_eq!(said.len(), 1, "{}", ran.stderr);
+    assert!(
+        said[0].starts_with("regards-token: using the cached token (59m "),
+        "{}",
+        ran.stderr
+    );
+    assert_eq!(server.token_requests(), 2);
+}
+
 #[test]
 fn a_lifetime_shorter_than_the_margin_is_printed_with_a_warning() {
     let server = Server::builder().lifetime(120).start();
@@ -239,29 +285,66 @@ fn a_refused_login_is_not_repeated_by_the_runs_waiting_for_it() {
     assert_eq!(server.token_requests(), 2);
 }
 
+/// Under `auto` with no keyring, the fallback is said when a token is
+/// stored, once, in plain words; a hit says nothing; `-v` gives each
+/// keyring's own reason.
 #[test]
-fn auto_falls_back_to_a_file_with_a_warning_when_no_keyring_answers() {
+fn auto_says_in_plain_words_when_a_token_goes_to_a_file() {
     let server = Server::builder().start();
     let sandbox = Sandbox::new();
-    let ran = run(sandbox.get(&server).env_remove("REGARDS_TOKEN_CACHE"));
+    let auto = || {
+        let mut cmd = sandbox.get(&server);
+        cmd.env_remove("REGARDS_TOKEN_CACHE");
+        cmd
+    };
+    let ran = run(&mut auto());
     ran.ok();
-    let warning = ran
+    let files = sandbox.token_files();
+    assert_eq!(files.len(), 1);
+    assert_eq!(
+        ran.stderr,
+        format!(
+            "regards-token: warning: no system keyring is usable (the Secret Service was \
+             skipped on request, the kernel keyring was skipped on request), so the token \
+             was kept in a private file: {}\n",
+            files[0].display()
+        )
+    );
+
+    // A hit, through the variable too: not a word.
+    let ran = run(auto().env("REGARDS_TOKEN_CACHE", "auto"));
+    ran.ok();
+    assert_eq!(ran.stderr, "");
+    assert_eq!(server.token_requests(), 1);
+
+    // Each token stored says it again, and `-v` names the reasons.
+    let ran = run(auto().args(["--refresh", "-v"]));
+    ran.ok();
+    let warnings: Vec<&str> = ran
         .stderr
         .lines()
-        .find(|l| l.contains("warning: no usable keyring"))
-        .expect(&ran.stderr);
-    assert!(warning.contains("secret-service: "), "{warning}");
+        .filter(|l| l.contains("warning:"))
+        .collect();
+    assert_eq!(warnings.len(), 1, "{}", ran.stderr);
     assert!(
-        warning.contains(&format!(
-            "keeping tokens in private files under {}",
-            sandbox.cache_dir().display()
-        )),
-        "{warning}"
+        warnings[0].contains("so the token was kept in a private file: "),
+        "{}",
+        ran.stderr
     );
-    assert_eq!(sandbox.token_files().len(), 1);
-    // Same through the variable, and the second run is a hit.
-    run(sandbox.get(&server).env("REGARDS_TOKEN_CACHE", "auto")).ok();
-    assert_eq!(server.token_requests(), 1);
+    assert!(
+        ran.stderr.contains(
+            "regards-token: no usable keyring (secret-service: skipped on request \
+             (REGARDS_TOKEN_SKIP_STORES); keyutils: skipped on request"
+        ),
+        "{}",
+        ran.stderr
+    );
+    assert_eq!(server.token_requests(), 2);
+
+    // Asking for files is not a fallback: nothing to say.
+    let ran = run(get(&sandbox, &server).arg("--refresh"));
+    ran.ok();
+    assert_eq!(ran.stderr, "");
 }
 
 #[test]

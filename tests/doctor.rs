@@ -101,22 +101,43 @@ fn a_skewed_clock_warns() {
     assert!(clock.contains("ahead of this machine's"));
 }
 
+/// Without a keyring, `auto` is a warning in `get`'s words and `keyring`
+/// a failure with `get`'s error; the real keyrings are checked by
+/// `keyring_get.rs` under `.ci/keyring-tests`.
 #[test]
 fn keyrings_are_reported() {
     let server = Server::builder().start();
     let sandbox = Sandbox::new();
     let ran = doctor(&sandbox, &server.url(), &["--cache", "auto"]);
     assert_eq!(ran.code, 0);
+    assert_eq!(
+        line(&ran, "cache"),
+        format!(
+            "warn cache   no system keyring is usable (the Secret Service was skipped on \
+             request, the kernel keyring was skipped on request), so get keeps tokens in \
+             private files under {}",
+            sandbox.cache_dir().join("tokens").display()
+        )
+    );
+    assert!(!sandbox.cache_dir().exists(), "doctor wrote no file");
+
+    let ran = doctor(&sandbox, &server.url(), &["--cache", "keyring"]);
+    assert_eq!(ran.code, 1);
     assert!(
-        line(&ran, "cache")
-            .starts_with("warn cache   no usable keyring (secret-service: skipped on request"),
+        line(&ran, "cache").starts_with(
+            "fail cache   keyring unavailable (secret-service: skipped on request \
+             (REGARDS_TOKEN_SKIP_STORES); keyutils: skipped on request"
+        ),
         "{}",
         ran.stdout
     );
-    assert!(line(&ran, "cache").ends_with("auto keeps tokens in private files"));
-    let ran = doctor(&sandbox, &server.url(), &["--cache", "keyring"]);
-    assert_eq!(ran.code, 1);
-    assert!(line(&ran, "cache").starts_with("fail cache"));
+    assert_eq!(ran.stderr, "regards-token: error: some checks failed\n");
+    let get = run(sandbox.get(&server).args(["--cache", "keyring"]));
+    assert_eq!(
+        get.fails(6),
+        format!("regards-token: error: {}", &line(&ran, "cache")[13..]),
+        "doctor says what get says"
+    );
 }
 
 #[test]

@@ -5,7 +5,13 @@
 
 mod common;
 
+use std::collections::HashMap;
+use std::time::{Duration, Instant};
+
 use common::*;
+use regards_token::cache::CacheKey;
+use regards_token::cache::key::PROBE_HOST;
+use regards_token::cache::keyring::{self, KeyringOptions};
 
 const MARKER: &str = "KEYRING-TEST-RAN";
 
@@ -40,7 +46,116 @@ fn get(sandbox: &Sandbox, server: &Server, tier: &str, cache: &str) -> assert_cm
     cmd
 }
 
+/// `doctor` against `server` with the real keyring tier `tier` only.
+fn doctor(sandbox: &Sandbox, server: &Server, tier: &str, cache: &str) -> Ran {
+    let mut cmd = sandbox.cmd();
+    cmd.args(["doctor", "--host", &server.url(), "--cache", cache]);
+    run(in_tier(&mut cmd, tier))
+}
+
+fn cache_line(ran: &Ran) -> &str {
+    ran.stdout
+        .lines()
+        .find(|l| l.get(5..).is_some_and(|c| c.starts_with("cache")))
+        .unwrap_or_else(|| panic!("no cache line in:\n{}", ran.stdout))
+}
+
+/// Whether a `doctor` test entry is still in `tier`, allowing the kernel
+/// keyring a moment to drop a removed key.
+fn doctor_entry_left(tier: &str) -> bool {
+    let start = Instant::now();
+    while has_doctor_entry(tier) {
+        if start.elapsed() > Duration::from_secs(3) {
+            return true;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    false
+}
+
+fn has_doctor_entry(tier: &str) -> bool {
+    if tier != "keyutils" {
+        return secret_service_has_probe();
+    }
+    let out = std::process::Command::new("keyctl")
+        .args(["show", "@s"])
+        .output()
+        .expect("keyctl runs");
+    String::from_utf8_lossy(&out.stdout).contains(PROBE_HOST)
+}
+
+/// Leaves a test entry in `tier` and checks `has_doctor_entry` sees it,
+/// so that its "nothing left" cannot pass by looking in the wrong place.
+fn a_planted_entry_is_seen(tier: &str) {
+    let other = if tier == "keyutils" {
+        "secret-service"
+    } else {
+        "keyutils"
+    };
+    let opts = KeyringOptions {
+        interactive: false,
+        skip: vec![other.into()],
+        session_bus: std::env::var("DBUS_SESSION_BUS_ADDRESS").ok(),
+        deadline: Some(Duration::from_secs(10)),
+    };
+    let planted = CacheKey {
+        host: PROBE_HOST.into(),
+        scope: String::new(),
+        username: "planted".into(),
+        client_id: String::new(),
+    };
+    let (store, _) = keyring::open(&opts, &planted).expect("the keyring opens");
+    store.set(&planted, b"planted").expect("set");
+    assert!(has_doctor_entry(tier), "a test entry is seen");
+    store.delete(&planted).expect("delete");
+    assert!(!doctor_entry_left(tier));
+}
+
+fn secret_service_has_probe() -> bool {
+    use keyring_core::api::CredentialStoreApi;
+    let store = zbus_secret_service_keyring_store::Store::new().expect("the Secret Service");
+    let spec = HashMap::from([("service", "regards-token")]);
+    store.search(&spec).expect("search").iter().any(|entry| {
+        entry
+            .get_attributes()
+            .expect("attributes")
+            .get("username")
+            .is_some_and(|user| user.contains(PROBE_HOST))
+    })
+}
+
+/// The logins `server` saw (`doctor` sends an anonymous GET instead).
+fn logins(server: &Server) -> usize {
+    server
+        .requests()
+        .iter()
+        .filter(|r| r.method == "POST")
+        .count()
+}
+
+/// `doctor` stores, reads back and removes a test entry in the tier `get`
+/// uses, and leaves nothing behind.
+fn doctor_checks(tier: &str) {
+    a_planted_entry_is_seen(tier);
+    let server = Server::builder().start();
+    let sandbox = Sandbox::new();
+    for cache in ["keyring", "auto"] {
+        let ran = doctor(&sandbox, &server, tier, cache);
+        assert_eq!(ran.code, 0, "{}{}", ran.stdout, ran.stderr);
+        assert_eq!(
+            cache_line(&ran),
+            format!(
+                "ok   cache   keyring: {tier} (a test entry was stored, read back and removed)"
+            )
+        );
+        assert!(!doctor_entry_left(tier), "the test entry was removed");
+    }
+    assert_eq!(logins(&server), 0, "doctor never logs in");
+    assert!(!sandbox.cache_dir().exists(), "no file, no index record");
+}
+
 fn keeps_tokens_in(tier: &str) {
+    doctor_checks(tier);
     let server = Server::builder().start();
     let sandbox = Sandbox::new();
     for cache in ["keyring", "auto"] {
@@ -114,4 +229,61 @@ fn get_keeps_tokens_in_the_kernel_keyring() {
     if enabled("REGARDS_TOKEN_TEST_KEYUTILS", "keyutils") {
         keeps_tokens_in("keyutils");
     }
+}
+
+/// A kernel keyring that can be searched but not written, as in some
+/// containers and services: a read of a missing entry succeeds, every
+/// write is denied. `doctor` must see what `get` runs into, in its words;
+/// `get --cache auto` says once, in plain words, that the token went to a
+/// file, and a hit says nothing. `.ci/keyring-tests` makes the session
+/// keyring read-only for this test.
+#[test]
+fn doctor_and_get_agree_on_a_kernel_keyring_that_refuses_writes() {
+    if !enabled("REGARDS_TOKEN_TEST_KEYUTILS_READONLY", "read-only keyutils") {
+        return;
+    }
+    let tier = "keyutils";
+    let server = Server::builder().start();
+    let sandbox = Sandbox::new();
+    let refused = "cannot store the token in the keyring (keyutils): \
+                   keyring not accessible: AccessDenied";
+
+    let ran = doctor(&sandbox, &server, tier, "keyring");
+    assert_eq!(ran.code, 1, "{}{}", ran.stdout, ran.stderr);
+    assert_eq!(cache_line(&ran), format!("fail cache   {refused}"));
+    let ran = run(&mut get(&sandbox, &server, tier, "keyring"));
+    assert_eq!(ran.fails(6), format!("regards-token: error: {refused}"));
+
+    let ran = doctor(&sandbox, &server, tier, "auto");
+    assert_eq!(ran.code, 0, "{}{}", ran.stdout, ran.stderr);
+    assert_eq!(
+        cache_line(&ran),
+        format!(
+            "warn cache   the kernel keyring refused the write (keyring not accessible: \
+             AccessDenied), so get keeps tokens in private files under {}",
+            sandbox.cache_dir().join("tokens").display()
+        )
+    );
+
+    let mut cmd = sandbox.get(&server);
+    cmd.args(["--cache", "auto"]);
+    in_tier(&mut cmd, tier);
+    let ran = run(&mut cmd);
+    ran.ok();
+    let files = sandbox.token_files();
+    assert_eq!(files.len(), 1);
+    assert_eq!(
+        ran.stderr,
+        format!(
+            "regards-token: warning: the kernel keyring refused the write, so the token \
+             was kept in a private file: {}\n",
+            files[0].display()
+        )
+    );
+    let ran = run(&mut cmd);
+    ran.ok();
+    assert_eq!(ran.stderr, "", "a hit says nothing");
+    assert_eq!(logins(&server), 2, "the keyring run, then one for auto");
+    assert!(!doctor_entry_left(tier));
+    eprintln!("{MARKER} tier=keyutils-readonly");
 }

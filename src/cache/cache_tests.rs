@@ -2,23 +2,24 @@
 //! made to fail on purpose.
 
 use std::collections::HashMap;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, UNIX_EPOCH};
 
 use super::*;
 use crate::secret::Secret;
 
+/// A store in memory, whose `entries` a test can keep a handle on.
 #[derive(Default)]
-struct Memory {
-    name: &'static str,
-    entries: Mutex<HashMap<String, Vec<u8>>>,
-    refuse_writes: bool,
-    refuse_reads: bool,
-    refuse_deletes: bool,
+pub(super) struct Memory {
+    pub(super) name: &'static str,
+    pub(super) entries: Arc<Mutex<HashMap<String, Vec<u8>>>>,
+    pub(super) refuse_writes: bool,
+    pub(super) refuse_reads: bool,
+    pub(super) refuse_deletes: bool,
 }
 
 impl Memory {
-    fn named(name: &'static str) -> Memory {
+    pub(super) fn named(name: &'static str) -> Memory {
         Memory {
             name,
             ..Memory::default()
@@ -212,6 +213,7 @@ fn removal_fails_only_where_the_token_may_still_be() {
     // the token is there.
     let unreachable = vec![Skipped {
         tier: "keyutils",
+        cause: keyring::Cause::Absent,
         reason: "no session keyring".into(),
     }];
     let stores = vec![holding(Memory::named("file"), "a.b.c")];

@@ -17,7 +17,8 @@ impl FileStore {
         FileStore { dir }
     }
 
-    fn path(&self, key: &CacheKey) -> PathBuf {
+    /// Where the entry of `key` is (or would be) kept.
+    pub fn entry_path(&self, key: &CacheKey) -> PathBuf {
         self.dir.join(format!("{}.json", key.digest()))
     }
 }
@@ -32,14 +33,14 @@ impl Store for FileStore {
     }
 
     fn get(&self, key: &CacheKey) -> Result<Option<Vec<u8>>, StoreError> {
-        fs::read_optional(&self.path(key), MAX_ENTRY_BYTES as u64).map_err(reason)
+        fs::read_optional(&self.entry_path(key), MAX_ENTRY_BYTES as u64).map_err(reason)
     }
 
     fn set(&self, key: &CacheKey, value: &[u8]) -> Result<(), StoreError> {
-        fs::write_atomic(&self.path(key), value).map_err(reason)
+        fs::write_atomic(&self.entry_path(key), value).map_err(reason)
     }
 
     fn delete(&self, key: &CacheKey) -> Result<bool, StoreError> {
-        fs::remove_optional(&self.path(key)).map_err(reason)
+        fs::remove_optional(&self.entry_path(key)).map_err(reason)
     }
 }

@@ -11,6 +11,10 @@ use crate::settings::Server;
 /// The keyring "service" every entry of this tool is filed under.
 pub const SERVICE: &str = "regards-token";
 
+/// The host of `doctor`'s test entries. A real key's host is a normalized
+/// `http://` or `https://` URL (see `Host`), so no real entry has it.
+pub const PROBE_HOST: &str = "regards-token-doctor-probe";
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct CacheKey {
     pub host: String,
@@ -26,6 +30,21 @@ impl CacheKey {
             scope: server.scope.clone(),
             username: server.username.clone(),
             client_id: server.client_id.clone(),
+        }
+    }
+
+    /// A key of its own for one `doctor` run's test entry: it cannot be a
+    /// real entry's (see `PROBE_HOST`), nor another run's, so removing it
+    /// never removes anything else.
+    pub fn probe() -> CacheKey {
+        let nanos = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_nanos());
+        CacheKey {
+            host: PROBE_HOST.into(),
+            scope: String::new(),
+            username: format!("{}-{nanos}", std::process::id()),
+            client_id: String::new(),
         }
     }
 
@@ -79,6 +98,13 @@ mod tests {
             r#"["https://h.org","p1","a@b","client"]"#
         );
         assert_ne!(key(r#"a","p1"#).account(), key("a").account());
+    }
+
+    #[test]
+    fn a_probe_key_is_no_real_key() {
+        let probe = CacheKey::probe();
+        assert!(crate::host::Host::parse(&probe.host).is_err());
+        assert!(!probe.host.starts_with("http"));
     }
 
     #[test]

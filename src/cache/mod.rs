@@ -3,8 +3,11 @@
 //!
 //! `auto` tries the system keyring tiers in order (each probed with a
 //! deadline, so a keyring that hangs never hangs the tool) and falls back to
-//! private files with one warning saying why: never a store that silently
-//! keeps nothing. `keyring` fails with exit code 6 instead of falling back.
+//! private files: never a store that silently keeps nothing. The fallback
+//! is said when a token is stored in a file, one warning in plain words
+//! (`-v` gives each keyring's reason); a cache hit says nothing, since
+//! a warning on every run would teach people to ignore it. `keyring` fails
+//! with exit code 6 instead of falling back.
 //! The cache speeds things up; outside `--cache keyring` it is never the
 //! reason a command fails.
 
@@ -16,13 +19,18 @@ pub mod key;
 pub mod keyring;
 pub mod lock;
 pub mod marker;
+mod notice;
+mod probe;
 pub mod store;
 
 pub use key::CacheKey;
+pub use notice::store_failed;
+pub use probe::{Probe, probe};
 pub use store::{Store, StoreError};
 
+use std::path::PathBuf;
+
 use crate::cli::CacheMode;
-use crate::error::{Error, Kind};
 use crate::settings::CachePaths;
 use crate::token::Token;
 use crate::{verbose, warning};
@@ -41,6 +49,15 @@ pub struct Cache {
     /// What opening the store already read, so a hit costs one read.
     first_read: Option<Option<Vec<u8>>>,
     index: IndexFile,
+    /// Under `auto`: what the warning says when a token is kept in a file.
+    auto: Option<Auto>,
+}
+
+struct Auto {
+    /// The file store's entry for the key.
+    file_entry: PathBuf,
+    /// Why no keyring is used at all; `None` when one is.
+    no_keyring: Option<Vec<Skipped>>,
 }
 
 impl Cache {
@@ -52,12 +69,13 @@ impl Cache {
         key: CacheKey,
     ) -> anyhow::Result<Option<Cache>> {
         let mut fallback: Option<Box<dyn Store>> = None;
+        let mut no_keyring = None;
         let (store, first_read): (Box<dyn Store>, _) = match mode {
             CacheMode::None => return Ok(None),
             CacheMode::File => (Box::new(file_store(paths)), None),
             CacheMode::Keyring => match keyring::open(keyring, &key) {
                 Ok((store, read)) => (store, Some(read)),
-                Err(skipped) => return Err(keyring_unavailable(&skipped).into()),
+                Err(skipped) => return Err(notice::keyring_unavailable(&skipped).into()),
             },
             CacheMode::Auto => match keyring::open(keyring, &key) {
                 Ok((store, read)) => {
@@ -65,20 +83,21 @@ impl Cache {
                     (store, Some(read))
                 }
                 Err(skipped) => {
-                    warning!(
-                        "no usable keyring ({}); keeping tokens in private files under {}",
-                        reasons(&skipped),
-                        paths.cache_dir.display()
-                    );
+                    verbose!(1, "no usable keyring ({})", notice::reasons(&skipped));
+                    no_keyring = Some(skipped);
                     (Box::new(file_store(paths)), None)
                 }
             },
         };
         verbose!(1, "token cache: {}", store.name());
+        let auto = (mode == CacheMode::Auto).then(|| Auto {
+            file_entry: file_store(paths).entry_path(&key),
+            no_keyring,
+        });
         let index = IndexFile::new(&paths.cache_dir, &paths.lock_dir);
-        Ok(Some(Cache::with_stores(
-            store, fallback, first_read, key, index,
-        )))
+        let mut cache = Cache::with_stores(store, fallback, first_read, key, index);
+        cache.auto = auto;
+        Ok(Some(cache))
     }
 
     fn with_stores(
@@ -94,6 +113,7 @@ impl Cache {
             key,
             first_read,
             index,
+            auto: None,
         }
     }
 
@@ -123,17 +143,36 @@ impl Cache {
     }
 
     /// Stores `token` (in the fallback when the store refuses) and records
-    /// it in the index. Returns the name of the store that kept it.
+    /// it in the index. Returns the name of the store that kept it. Under
+    /// `auto`, a token kept in a file is announced, every time: each is a
+    /// new secret on disk, and logins are hours apart.
     pub fn write(&self, token: &Token) -> Result<&'static str, StoreError> {
         let bytes = entry::encode(token, &self.key);
         let kept_by = match (self.store.set(&self.key, &bytes), &self.fallback) {
-            (Ok(()), _) => self.store.name(),
+            (Ok(()), _) => {
+                if let Some(Auto {
+                    file_entry,
+                    no_keyring: Some(skipped),
+                }) = &self.auto
+                {
+                    warning!(
+                        "{}",
+                        notice::kept_in_file(&notice::no_keyring(skipped), file_entry)
+                    );
+                }
+                self.store.name()
+            }
             (Err(err), Some(fallback)) => {
-                warning!(
-                    "cannot store the token in the keyring ({}: {err}); keeping it in a private file instead",
+                verbose!(
+                    1,
+                    "cannot store the token in the keyring ({}): {err}",
                     self.store.name()
                 );
                 fallback.set(&self.key, &bytes)?;
+                if let Some(auto) = &self.auto {
+                    let why = notice::refused(self.store.name());
+                    warning!("{}", notice::kept_in_file(&why, &auto.file_entry));
+                }
                 fallback.name()
             }
             (Err(err), None) => return Err(err),
@@ -208,31 +247,6 @@ pub fn remove_everywhere(
 
 fn file_store(paths: &CachePaths) -> FileStore {
     FileStore::new(paths.cache_dir.join("tokens"))
-}
-
-fn reasons(skipped: &[Skipped]) -> String {
-    skipped
-        .iter()
-        .map(|s| format!("{}: {}", s.tier, s.reason))
-        .collect::<Vec<_>>()
-        .join("; ")
-}
-
-fn keyring_unavailable(skipped: &[Skipped]) -> Error {
-    Error::new(
-        Kind::KeyringUnavailable,
-        format!("keyring unavailable ({})", reasons(skipped)),
-    )
-    .with_hint("use --cache auto to fall back to a private file, or --cache none")
-}
-
-/// The error for a keyring that failed after it was chosen.
-pub fn store_failed(store: &str, err: &StoreError) -> Error {
-    Error::new(
-        Kind::KeyringUnavailable,
-        format!("cannot store the token in the keyring ({store}): {err}"),
-    )
-    .with_hint("use --cache auto to fall back to a private file, or --cache none")
 }
 
 #[cfg(test)]

@@ -41,6 +41,7 @@ use std::time::Duration;
 use keyring_core::CredentialStore;
 
 use self::bounded::BoundedStore;
+pub use self::errors::{Cause, plain_name};
 use super::key::CacheKey;
 use super::store::Store;
 
@@ -63,7 +64,25 @@ pub struct KeyringOptions {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Skipped {
     pub tier: &'static str,
+    /// The kind of failure, for plain words.
+    pub cause: Cause,
+    /// The failure as the system put it, for `-v`, errors and `doctor`.
     pub reason: String,
+}
+
+impl Skipped {
+    fn new(tier: &'static str, cause: Cause, reason: impl Into<String>) -> Skipped {
+        Skipped {
+            tier,
+            cause,
+            reason: reason.into(),
+        }
+    }
+
+    /// "the kernel keyring refused access".
+    pub fn plain(&self) -> String {
+        format!("{} {}", plain_name(self.tier), self.cause.words())
+    }
 }
 
 #[cfg(target_os = "linux")]
@@ -108,7 +127,7 @@ pub fn open(opts: &KeyringOptions, key: &CacheKey) -> Result<Opened, Vec<Skipped
     for &tier in tiers() {
         match open_tier(opts, tier, Some(key.account())) {
             Ok((store, found)) => return Ok((Box::new(store), found)),
-            Err(reason) => skipped.push(Skipped { tier, reason }),
+            Err(why) => skipped.push(why),
         }
     }
     Err(skipped)
@@ -123,7 +142,7 @@ pub fn open_all(opts: &KeyringOptions) -> (Vec<Box<dyn Store>>, Vec<Skipped>) {
     for &tier in tiers() {
         match open_tier(opts, tier, None) {
             Ok((store, _)) => opened.push(Box::new(store)),
-            Err(reason) => skipped.push(Skipped { tier, reason }),
+            Err(why) => skipped.push(why),
         }
     }
     (opened, skipped)
@@ -133,29 +152,35 @@ pub fn open_all(opts: &KeyringOptions) -> (Vec<Box<dyn Store>>, Vec<Skipped>) {
 /// recorded as kept there.
 pub fn open_named(opts: &KeyringOptions, name: &str) -> Result<Box<dyn Store>, Skipped> {
     let Some(&tier) = ALL_TIERS.iter().find(|&&t| t == name) else {
-        return Err(Skipped {
-            tier: "unknown",
-            reason: format!("no keyring is called {name:?}"),
-        });
+        return Err(Skipped::new(
+            "unknown",
+            Cause::Absent,
+            format!("no keyring is called {name:?}"),
+        ));
     };
-    match open_tier(opts, tier, None) {
-        Ok((store, _)) => Ok(Box::new(store)),
-        Err(reason) => Err(Skipped { tier, reason }),
-    }
+    let (store, _) = open_tier(opts, tier, None)?;
+    Ok(Box::new(store))
 }
 
 fn open_tier(
     opts: &KeyringOptions,
     tier: &'static str,
     probe: Option<String>,
-) -> Result<(BoundedStore, Option<Vec<u8>>), String> {
+) -> Result<(BoundedStore, Option<Vec<u8>>), Skipped> {
+    let skip = |cause, reason: &str| Err(Skipped::new(tier, cause, reason));
     if opts.skip.iter().any(|s| s == tier) {
-        return Err("skipped on request (REGARDS_TOKEN_SKIP_STORES)".into());
+        return skip(
+            Cause::OnRequest,
+            "skipped on request (REGARDS_TOKEN_SKIP_STORES)",
+        );
     }
     if !tiers().contains(&tier) {
-        return Err("not available on this system".into());
+        return skip(Cause::Absent, "not available on this system");
     }
-    open_backend(backend(opts, tier)?, deadline_of(opts), probe)
+    match backend(opts, tier) {
+        Ok(backend) => open_backend(backend, deadline_of(opts), probe),
+        Err(reason) => skip(Cause::Absent, &reason),
+    }
 }
 
 fn deadline_of(opts: &KeyringOptions) -> Duration {
@@ -217,20 +242,38 @@ fn open_backend(
     backend: Backend,
     deadline: Duration,
     probe: Option<String>,
-) -> Result<(BoundedStore, Option<Vec<u8>>), String> {
+) -> Result<(BoundedStore, Option<Vec<u8>>), Skipped> {
     let Backend {
         tier,
         connect,
         chunk_limit,
     } = backend;
-    let (store, found) = deadline::run(deadline, move || {
+    let answer = deadline::run(deadline, move || {
         let store = connect()?;
         let found = match probe {
             Some(account) => bounded::read(&*store, &account, chunk_limit)?,
             None => None,
         };
         Ok((store, found))
-    })?
-    .map_err(|err: keyring_core::Error| errors::describe(&err))?;
-    Ok((BoundedStore::new(tier, store, chunk_limit, deadline), found))
+    });
+    match answer {
+        Ok(Ok((store, found))) => {
+            Ok((BoundedStore::new(tier, store, chunk_limit, deadline), found))
+        }
+        Ok(Err(err)) => Err(Skipped::new(
+            tier,
+            errors::cause(&err),
+            errors::describe(&err),
+        )),
+        Err(reason) => {
+            // The other ways `run` fails (no thread, a panic) are rare
+            // enough to be called failures.
+            let cause = if reason == deadline::timeout_reason(deadline) {
+                Cause::Silent
+            } else {
+                Cause::Failed
+            };
+            Err(Skipped::new(tier, cause, reason))
+        }
+    }
 }

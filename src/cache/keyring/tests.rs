@@ -37,7 +37,7 @@ pub(super) fn backend(store: Arc<CredentialStore>, chunk_limit: Option<usize>) -
 fn open_mock(
     mock: &Arc<mock::Store>,
     probe: &CacheKey,
-) -> Result<(BoundedStore, Option<Vec<u8>>), String> {
+) -> Result<(BoundedStore, Option<Vec<u8>>), Skipped> {
     let store: Arc<CredentialStore> = mock.clone();
     open_backend(
         backend(store, None),
@@ -92,8 +92,8 @@ fn errors_carrying_the_secret_never_show_it() {
     let err = store.get(&key("a")).expect_err("injected");
     assert!(!err.0.contains("SECRET"), "{err}");
     inject(&mock, &key("a"), Error::BadEncoding(secret_bytes()));
-    let reason = open_mock(&mock, &key("a")).err().expect("the probe fails");
-    assert!(!reason.contains("SECRET"), "{reason}");
+    let why = open_mock(&mock, &key("a")).err().expect("the probe fails");
+    assert!(!why.reason.contains("SECRET"), "{why:?}");
 }
 
 #[test]
@@ -125,7 +125,11 @@ fn other_errors_become_short_reasons() {
     );
     assert_eq!(
         open_mock(&mock, &key("a")).err(),
-        Some("keyring failure: D-Bus said no".to_string())
+        Some(Skipped {
+            tier: "test",
+            cause: Cause::Failed,
+            reason: "keyring failure: D-Bus said no".to_string()
+        })
     );
 }
 
@@ -158,13 +162,15 @@ impl CredentialStoreApi for Silent {
 fn a_silent_keyring_is_given_up_at_the_deadline() {
     let deadline = Duration::from_millis(200);
     let start = Instant::now();
-    let reason = open_backend(backend(Arc::new(Silent), None), deadline, Some("a".into()))
+    let why = open_backend(backend(Arc::new(Silent), None), deadline, Some("a".into()))
         .err()
         .expect("no answer");
     assert_eq!(
-        reason,
+        why.reason,
         "no answer within 200ms (a locked keyring waiting for a password?)"
     );
+    assert_eq!(why.cause, Cause::Silent);
+    assert_eq!(why.plain(), "test did not answer in time");
     assert!(
         start.elapsed() < Duration::from_secs(2),
         "{:?}",
@@ -202,12 +208,11 @@ fn a_silent_connection_is_given_up_at_the_deadline() {
         chunk_limit: None,
     };
     let start = Instant::now();
-    let reason = open_backend(slow, Duration::from_millis(200), None).err();
-    assert!(
-        reason
-            .expect("no answer")
-            .starts_with("no answer within 200ms")
-    );
+    let why = open_backend(slow, Duration::from_millis(200), None)
+        .err()
+        .expect("no answer");
+    assert!(why.reason.starts_with("no answer within 200ms"));
+    assert_eq!(why.cause, Cause::Silent);
     assert!(start.elapsed() < Duration::from_secs(2));
 }
 
@@ -221,6 +226,7 @@ fn skipped_and_unknown_tiers_are_explained() {
     assert_eq!(skipped.len(), tiers().len());
     for (s, tier) in skipped.iter().zip(tiers()) {
         assert_eq!(s.tier, *tier);
+        assert_eq!(s.cause, Cause::OnRequest);
         assert!(
             s.reason.contains("REGARDS_TOKEN_SKIP_STORES"),
             "{}",
@@ -267,6 +273,10 @@ fn without_a_session_bus_the_secret_service_is_not_tried() {
     assert!(
         skipped[0].reason.starts_with("no D-Bus session bus"),
         "{skipped:?}"
+    );
+    assert_eq!(
+        skipped[0].plain(),
+        "the Secret Service is not available here"
     );
     assert!(start.elapsed() < Duration::from_secs(1));
 }
