@@ -172,3 +172,32 @@ def test_github_actions_masking_reaches_our_stderr(
     monkeypatch.setenv("GITHUB_ACTIONS", "true")
     token = get_token(password=DEMO_PASSWORD, **settings(server))
     assert capfd.readouterr().err == f"::add-mask::{token}\n"
+
+
+def test_the_readme_python_examples_use_the_module_as_it_is() -> None:
+    import ast
+    import re
+    from pathlib import Path
+
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
+    blocks = re.findall(r"```python\n(.*?)```", readme, re.S)
+    assert len(blocks) >= 2
+    for block in blocks:
+        tree = ast.parse(block)
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom) and node.module == "regards_token":
+                for alias in node.names:
+                    assert hasattr(regards_token, alias.name), alias.name
+            if isinstance(node, ast.Call) and getattr(node.func, "id", "") in (
+                "get_token",
+                "BearerAuth",
+            ):
+                for keyword in node.keywords:
+                    assert keyword.arg in (
+                        "host",
+                        "scope",
+                        "username",
+                        "password",
+                        "profile",
+                        "min_ttl",
+                    ), keyword.arg
