@@ -11,6 +11,97 @@ use std::time::{Duration, Instant};
 
 use common::*;
 
+/// A shell running in a new pseudo-terminal made by `script`, and what
+/// the terminal has shown so far.
+struct Terminal {
+    child: std::process::Child,
+    keys: std::process::ChildStdin,
+    screen: Arc<Mutex<Vec<u8>>>,
+    reader: std::thread::JoinHandle<()>,
+}
+
+/// Generous: the machine running the tests may be busy building.
+const PATIENCE: Duration = Duration::from_secs(60);
+
+impl Terminal {
+    fn start(sandbox: &Sandbox, shell: &str, env: &[(&str, &str)]) -> Terminal {
+        // The sandbox's whole environment: the tool run at the terminal must
+        // not reach this machine's keyrings or the user's config either.
+        let mut cmd = sandbox.program("script");
+        cmd.args(["-qec", shell, "/dev/null"]);
+        cmd.envs(env.iter().copied());
+        let mut child = cmd
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("`script` (util-linux) runs the prompt tests");
+        let screen = Arc::new(Mutex::new(Vec::new()));
+        let mut stdout = child.stdout.take().unwrap();
+        let reader = {
+            let screen = Arc::clone(&screen);
+            std::thread::spawn(move || {
+                let mut buf = [0u8; 1024];
+                while let Ok(n) = stdout.read(&mut buf) {
+                    if n == 0 {
+                        break;
+                    }
+                    screen.lock().unwrap().extend_from_slice(&buf[..n]);
+                }
+            })
+        };
+        let keys = child.stdin.take().unwrap();
+        Terminal {
+            child,
+            keys,
+            screen,
+            reader,
+        }
+    }
+
+    fn shown(&self) -> String {
+        String::from_utf8_lossy(&self.screen.lock().unwrap()).to_string()
+    }
+
+    /// Waits until `text` is on screen, rather than for a fixed time.
+    fn wait_for(&self, text: &str) {
+        let deadline = Instant::now() + PATIENCE;
+        while !self.shown().contains(text) {
+            assert!(
+                Instant::now() < deadline,
+                "{text:?} never shown; screen:\n{}",
+                self.shown()
+            );
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+
+    /// Types `keys` (control characters included) at the terminal.
+    fn type_keys(&mut self, keys: &[u8]) {
+        self.keys.write_all(keys).unwrap();
+        self.keys.flush().unwrap();
+    }
+
+    /// Waits for the shell to end; returns its exit code and the screen.
+    fn finish(mut self) -> (i32, String) {
+        let deadline = Instant::now() + PATIENCE;
+        let status = loop {
+            if let Some(status) = self.child.try_wait().unwrap() {
+                break status;
+            }
+            if Instant::now() > deadline {
+                let _ = self.child.kill();
+                panic!("still running; screen:\n{}", self.shown());
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        };
+        drop(self.keys);
+        self.reader.join().unwrap();
+        let screen = String::from_utf8_lossy(&self.screen.lock().unwrap()).to_string();
+        (status.code().unwrap_or(-1), screen)
+    }
+}
+
 /// Runs `shell` in a new pseudo-terminal; types `answer` once the prompt is
 /// on screen. Returns the exit code and everything the terminal showed.
 fn at_a_terminal(
@@ -19,57 +110,14 @@ fn at_a_terminal(
     env: &[(&str, &str)],
     answer: Option<&str>,
 ) -> (i32, String) {
-    // The sandbox's whole environment: the tool run at the terminal must
-    // not reach this machine's keyrings or the user's config either.
-    let mut cmd = sandbox.program("script");
-    cmd.args(["-qec", shell, "/dev/null"]);
-    cmd.envs(env.iter().copied());
-    let mut child = cmd
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("`script` (util-linux) runs the prompt tests");
-    let screen = Arc::new(Mutex::new(Vec::new()));
-    let mut stdout = child.stdout.take().unwrap();
-    let reader = {
-        let screen = Arc::clone(&screen);
-        std::thread::spawn(move || {
-            let mut buf = [0u8; 1024];
-            while let Ok(n) = stdout.read(&mut buf) {
-                if n == 0 {
-                    break;
-                }
-                screen.lock().unwrap().extend_from_slice(&buf[..n]);
-            }
-        })
-    };
-    let shown = || String::from_utf8_lossy(&screen.lock().unwrap()).to_string();
-    let mut stdin = child.stdin.take().unwrap();
+    let mut terminal = Terminal::start(sandbox, shell, env);
     if let Some(answer) = answer {
-        let deadline = Instant::now() + Duration::from_secs(20);
-        while !shown().contains("Password for") {
-            assert!(Instant::now() < deadline, "no prompt; screen:\n{}", shown());
-            std::thread::sleep(Duration::from_millis(20));
-        }
+        terminal.wait_for("Password for");
         // rpassword turns echo off before it writes the prompt, so what is
         // typed now is not shown.
-        stdin.write_all(format!("{answer}\n").as_bytes()).unwrap();
+        terminal.type_keys(format!("{answer}\n").as_bytes());
     }
-    let deadline = Instant::now() + Duration::from_secs(30);
-    let status = loop {
-        if let Some(status) = child.try_wait().unwrap() {
-            break status;
-        }
-        if Instant::now() > deadline {
-            let _ = child.kill();
-            panic!("still running; screen:\n{}", shown());
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    };
-    drop(stdin);
-    reader.join().unwrap();
-    (status.code().unwrap_or(-1), shown())
+    terminal.finish()
 }
 
 fn get_line(server: &Server) -> String {
