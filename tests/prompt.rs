@@ -204,8 +204,9 @@ fn the_terminal_runs_with_the_sandbox_isolation() {
 // Every way out of the prompt gives the terminal back as it was. The tool
 // runs as the README teaches, `T=$(regards-token get)`, in a shell that
 // survives a Ctrl-C or a Ctrl-\ (its traps are reset for the tool), then
-// shows the tool's exit status, what it printed, and whether the
-// terminal's settings are still those it had before.
+// shows the tool's exit status, what it printed, what was left typed and
+// unread at the terminal, and whether the terminal's settings are still
+// those it had before.
 
 /// Typed at the prompt, never sent: no test here ends with Enter after it.
 const TYPED: &str = "hunter2-typed";
@@ -216,7 +217,9 @@ fn prompt_and_report(server: &Server) -> String {
     format!(
         "trap : INT QUIT; ulimit -c 0; before=$(stty -g); \
          T=$(sh -c 'echo $$ > tool.pid; exec \"$@\"' sh {get}); status=$?; \
-         after=$(stty -g); echo \"status:$status stdout:[$T]\"; \
+         after=$(stty -g); \
+         stty -icanon min 0 time 0; left=$(dd bs=256 count=1 2>/dev/null); stty \"$after\"; \
+         echo \"status:$status stdout:[$T] left:[$left]\"; \
          if [ \"$before\" = \"$after\" ]; then echo settings:same; else echo settings:changed; fi; \
          stty -a",
         get = get_line(server)
@@ -245,14 +248,15 @@ fn signal_the_tool(sandbox: &Sandbox, signal: libc::c_int) {
 }
 
 /// What every way out of the prompt leaves: the exit status `status` in
-/// the shell, nothing captured from stdout, the terminal's settings as
-/// they were (echo on), the prompt's line ended, nothing typed shown and
-/// no login sent. Returns what the terminal showed after the prompt.
+/// the shell, nothing captured from stdout, nothing typed left for the
+/// shell to read, the terminal's settings as they were (echo on), the
+/// prompt's line ended, nothing typed shown and no login sent. Returns
+/// what the terminal showed after the prompt.
 fn gave_the_terminal_back((code, screen): (i32, String), server: &Server, status: i32) -> String {
     assert_eq!(code, 0, "the shell ran to its end:\n{screen}");
     assert!(
-        screen.contains(&format!("status:{status} stdout:[]")),
-        "exit status {status}, empty stdout:\n{screen}"
+        screen.contains(&format!("status:{status} stdout:[] left:[]")),
+        "exit status {status}, empty stdout, nothing left typed:\n{screen}"
     );
     assert!(
         screen.contains("settings:same"),
@@ -358,4 +362,18 @@ fn a_password_that_is_not_utf8_is_refused_and_the_terminal_given_back() {
         error.trim_end(),
         "regards-token: error: cannot read the password from the terminal: it is not valid UTF-8"
     );
+}
+
+/// A second line typed after the answer (a password typed twice) is thrown
+/// away with the prompt, not left for the shell to show and keep.
+#[test]
+fn what_was_typed_after_the_answer_is_not_left_for_the_shell() {
+    let server = Server::builder().start();
+    let sandbox = Sandbox::new();
+    let mut terminal = at_the_prompt(&sandbox, &server);
+    // Not UTF-8, so no login is sent; one write, so the second line is at
+    // the terminal before the first is answered.
+    terminal.type_keys(&[&b"caf\xe9\n"[..], TYPED.as_bytes(), b"\n"].concat());
+    let after = gave_the_terminal_back(terminal.finish(), &server, 2);
+    assert!(after.contains("not valid UTF-8"), "{after}");
 }

@@ -77,7 +77,7 @@ mod unix {
     use std::ptr;
     use std::sync::atomic::{AtomicPtr, Ordering};
 
-    use rustix::termios::{self, LocalModes, OptionalActions, Termios};
+    use rustix::termios::{self, LocalModes, OptionalActions, QueueSelector, Termios};
 
     /// Signals whose default action ends the process, sent by a person at
     /// the prompt (Ctrl-C, Ctrl-\, closing the window) or by the system
@@ -139,15 +139,19 @@ mod unix {
         }
     }
 
-    /// Async-signal-safe: atomics, an ioctl and a write. The settings are
-    /// restored before the prompt is disarmed, so that a signal on another
-    /// thread that finds it disarmed finds the terminal already restored;
-    /// the line is ended once, by who disarms it.
+    /// Async-signal-safe: atomics, two ioctls and a write. What was typed
+    /// and not read is thrown away first, as readpassphrase(3) does: a
+    /// password half typed when a signal came, or typed twice, must not be
+    /// left for the shell to show and keep in its history. The settings
+    /// are restored before the prompt is disarmed, so that a signal on
+    /// another thread that finds it disarmed finds the terminal already
+    /// restored; the line is ended once, by who disarms it.
     pub fn give_back() {
         // SAFETY: null, or a leaked `Saved`, never freed.
         let Some(saved) = (unsafe { ECHO_OFF.load(Ordering::SeqCst).as_ref() }) else {
             return;
         };
+        let _ = termios::tcflush(&saved.tty, QueueSelector::IFlush);
         let _ = termios::tcsetattr(&saved.tty, OptionalActions::Now, &saved.settings);
         if !ECHO_OFF.swap(ptr::null_mut(), Ordering::SeqCst).is_null() {
             let _ = rustix::io::write(&saved.tty, b"\n");
