@@ -93,6 +93,9 @@ pub fn install_panic_hook() {
         if std::thread::current().name() != Some("main") {
             return;
         }
+        // A panic at the password prompt: echo back on, and the message
+        // on a line of its own.
+        settings::give_back_terminal();
         let place = info
             .location()
             .map(|l| format!(" at {}:{}", l.file(), l.line()))

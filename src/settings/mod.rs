@@ -10,6 +10,7 @@
 mod layers;
 mod machine;
 mod password;
+mod prompt;
 
 use std::path::PathBuf;
 use std::time::Duration;
@@ -19,6 +20,7 @@ use clap::ValueEnum;
 pub use layers::{Layers, Origin, Sourced, config_path};
 pub use machine::{cache_paths, in_github_actions, keyring_options, lock_dir};
 pub use password::PasswordSource;
+pub use prompt::give_back_terminal;
 
 use crate::cache::CacheKey;
 use crate::cli::{

@@ -14,7 +14,7 @@ use crate::secret::Secret;
 
 /// A password, perhaps followed by notes as `pass` keeps them: a file (or
 /// a stdin line) larger than this is not a password file.
-const MAX_PASSWORD_BYTES: u64 = 64 * 1024;
+pub(super) const MAX_PASSWORD_BYTES: u64 = 64 * 1024;
 
 #[derive(Debug)]
 pub enum PasswordSource {
@@ -74,10 +74,14 @@ impl PasswordSource {
             PasswordSource::Env(password) => return Ok(password.clone()),
             PasswordSource::Prompt => {
                 let prompt = format!("Password for {} on {}: ", server.username, server.host);
-                rpassword::prompt_password(prompt).map_err(|err| {
-                    no_password_source(&format!(
-                        "cannot ask for the password on the terminal: {err}"
-                    ))
+                super::prompt::ask(&prompt).map_err(|err| {
+                    if err.kind() == std::io::ErrorKind::UnexpectedEof {
+                        no_password_source("no password typed at the prompt (end of input)")
+                    } else {
+                        no_password_source(&format!(
+                            "cannot read the password from the terminal: {err}"
+                        ))
+                    }
                 })?
             }
             PasswordSource::Missing { why } => return Err(no_password_source(why).into()),
@@ -193,7 +197,7 @@ fn read_stdin_line() -> std::io::Result<String> {
 /// ends with a newline that is not part of the password.
 /// The password is copied once, into a string of its exact size: a
 /// growing string would leave unwiped copies behind each time it moved.
-fn first_line(bytes: &[u8]) -> std::io::Result<String> {
+pub(super) fn first_line(bytes: &[u8]) -> std::io::Result<String> {
     let line = bytes.split(|&b| b == b'\n').next().unwrap_or_default();
     let line = line.strip_suffix(b"\r").unwrap_or(line);
     String::from_utf8(line.to_vec()).map_err(|err| {
