@@ -29,6 +29,7 @@ Register-ArgumentCompleter -Native -CommandName 'regards-token' -ScriptBlock {
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('get', 'get', [CompletionResultType]::ParameterValue, 'Print an access token: the cached one while it lasts, else a new one')
+            [CompletionResult]::new('login', 'login', [CompletionResultType]::ParameterValue, 'Log in once and remember the password in the system keyring, so that later runs renew tokens without asking')
             [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'List the cached tokens with their expiry')
             [CompletionResult]::new('logout', 'logout', [CompletionResultType]::ParameterValue, 'Remove cached tokens')
             [CompletionResult]::new('exec', 'exec', [CompletionResultType]::ParameterValue, 'Run a command with a token in its environment (REGARDS_TOKEN)')
@@ -63,6 +64,35 @@ Register-ArgumentCompleter -Native -CommandName 'regards-token' -ScriptBlock {
             [CompletionResult]::new('--password-stdin', '--password-stdin', [CompletionResultType]::ParameterName, 'Read the password from the first line of stdin (otherwise from REGARDS_PASSWORD, else a prompt when at a terminal)')
             [CompletionResult]::new('--no-cache', '--no-cache', [CompletionResultType]::ParameterName, 'Short for --cache none')
             [CompletionResult]::new('--refresh', '--refresh', [CompletionResultType]::ParameterName, 'Ignore the cached token: log in again and cache the new token')
+            [CompletionResult]::new('--no-login', '--no-login', [CompletionResultType]::ParameterName, 'Use the cached token if it is usable, else exit with code 7 without asking for a password or sending anything')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Say on stderr what the command does: cache decisions, requests and timing (-v), and headers (-vv). Secrets are never shown')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Say on stderr what the command does: cache decisions, requests and timing (-v), and headers (-vv). Secrets are never shown')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'regards-token;login' {
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Use this profile of the config file [env: REGARDS_PROFILE]')
+            [CompletionResult]::new('--host', '--host', [CompletionResultType]::ParameterName, 'The gateway''s base URL, e.g. https://regards.example.org [env: REGARDS_HOST, then REGARDS_BASE_URL]')
+            [CompletionResult]::new('-s', '-s', [CompletionResultType]::ParameterName, 'The project (tenant) to log in to [env: REGARDS_SCOPE, then REGARDS_TENANT]')
+            [CompletionResult]::new('--scope', '--scope', [CompletionResultType]::ParameterName, 'The project (tenant) to log in to [env: REGARDS_SCOPE, then REGARDS_TENANT]')
+            [CompletionResult]::new('-u', '-u', [CompletionResultType]::ParameterName, 'The login, usually an e-mail address [env: REGARDS_USERNAME]')
+            [CompletionResult]::new('--username', '--username', [CompletionResultType]::ParameterName, 'The login, usually an e-mail address [env: REGARDS_USERNAME]')
+            [CompletionResult]::new('--client-id', '--client-id', [CompletionResultType]::ParameterName, 'OAuth2 client id [env: REGARDS_CLIENT_ID] [default: client]')
+            [CompletionResult]::new('--client-secret', '--client-secret', [CompletionResultType]::ParameterName, 'OAuth2 client secret [env: REGARDS_CLIENT_SECRET] [default: secret]. Prefer the variable: a flag''s value is visible to every user in `ps`')
+            [CompletionResult]::new('--request-style', '--request-style', [CompletionResultType]::ParameterName, 'How to send the credentials: json (a JSON body, REGARDS 2.x) or query (the query string, REGARDS 1.x; the password then appears in server logs) [default: json]')
+            [CompletionResult]::new('--retries', '--retries', [CompletionResultType]::ParameterName, 'Extra attempts, 0 to 10, when the server provably did not check the password (no connection could be made, or the gateway''s own 503) [default: 2]')
+            [CompletionResult]::new('--ca-cert', '--ca-cert', [CompletionResultType]::ParameterName, 'A PEM file of extra certificate authorities to trust, in addition to the system''s [env: REGARDS_CA_CERT]')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Give up on one attempt after this long, at most 1h, e.g. 750ms, 30s, 2m [default: 30s]')
+            [CompletionResult]::new('--password-file', '--password-file', [CompletionResultType]::ParameterName, 'Read the password from the first line of this file')
+            [CompletionResult]::new('--cache', '--cache', [CompletionResultType]::ParameterName, 'Where to keep tokens: auto (the system keyring, else a private file), keyring (the keyring or fail), file, or none [env: REGARDS_TOKEN_CACHE] [default: auto]')
+            [CompletionResult]::new('--lock-timeout', '--lock-timeout', [CompletionResultType]::ParameterName, 'How long to wait for another run logging in to the same account, at most 1h, e.g. 60s, 5m [default: 60s]')
+            [CompletionResult]::new('--insecure', '--insecure', [CompletionResultType]::ParameterName, 'Do not verify the server''s TLS certificate (dangerous: the password can be intercepted)')
+            [CompletionResult]::new('--allow-http', '--allow-http', [CompletionResultType]::ParameterName, 'Allow plain http:// to a host that is not this machine (the password then travels unencrypted)')
+            [CompletionResult]::new('--password-stdin', '--password-stdin', [CompletionResultType]::ParameterName, 'Read the password from the first line of stdin (otherwise from REGARDS_PASSWORD, else a prompt when at a terminal)')
+            [CompletionResult]::new('--no-cache', '--no-cache', [CompletionResultType]::ParameterName, 'Short for --cache none')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Say on stderr what the command does: cache decisions, requests and timing (-v), and headers (-vv). Secrets are never shown')
             [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Say on stderr what the command does: cache decisions, requests and timing (-v), and headers (-vv). Secrets are never shown')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
@@ -89,6 +119,7 @@ Register-ArgumentCompleter -Native -CommandName 'regards-token' -ScriptBlock {
             [CompletionResult]::new('-u', '-u', [CompletionResultType]::ParameterName, 'Remove the tokens of this login [env: REGARDS_USERNAME]')
             [CompletionResult]::new('--username', '--username', [CompletionResultType]::ParameterName, 'Remove the tokens of this login [env: REGARDS_USERNAME]')
             [CompletionResult]::new('--all', '--all', [CompletionResultType]::ParameterName, 'Remove every cached token (the filters above are then ignored)')
+            [CompletionResult]::new('--keep-password', '--keep-password', [CompletionResultType]::ParameterName, 'Keep the remembered passwords of these accounts (by default they are forgotten with the tokens)')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Say on stderr what the command does: cache decisions, requests and timing (-v), and headers (-vv). Secrets are never shown')
             [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Say on stderr what the command does: cache decisions, requests and timing (-v), and headers (-vv). Secrets are never shown')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
@@ -119,6 +150,7 @@ Register-ArgumentCompleter -Native -CommandName 'regards-token' -ScriptBlock {
             [CompletionResult]::new('--password-stdin', '--password-stdin', [CompletionResultType]::ParameterName, 'Read the password from the first line of stdin (otherwise from REGARDS_PASSWORD, else a prompt when at a terminal)')
             [CompletionResult]::new('--no-cache', '--no-cache', [CompletionResultType]::ParameterName, 'Short for --cache none')
             [CompletionResult]::new('--refresh', '--refresh', [CompletionResultType]::ParameterName, 'Ignore the cached token: log in again and cache the new token')
+            [CompletionResult]::new('--no-login', '--no-login', [CompletionResultType]::ParameterName, 'Use the cached token if it is usable, else exit with code 7 without asking for a password or sending anything')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Say on stderr what the command does: cache decisions, requests and timing (-v), and headers (-vv). Secrets are never shown')
             [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Say on stderr what the command does: cache decisions, requests and timing (-v), and headers (-vv). Secrets are never shown')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
@@ -247,6 +279,7 @@ Register-ArgumentCompleter -Native -CommandName 'regards-token' -ScriptBlock {
         }
         'regards-token;help' {
             [CompletionResult]::new('get', 'get', [CompletionResultType]::ParameterValue, 'Print an access token: the cached one while it lasts, else a new one')
+            [CompletionResult]::new('login', 'login', [CompletionResultType]::ParameterValue, 'Log in once and remember the password in the system keyring, so that later runs renew tokens without asking')
             [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'List the cached tokens with their expiry')
             [CompletionResult]::new('logout', 'logout', [CompletionResultType]::ParameterValue, 'Remove cached tokens')
             [CompletionResult]::new('exec', 'exec', [CompletionResultType]::ParameterValue, 'Run a command with a token in its environment (REGARDS_TOKEN)')
@@ -259,6 +292,9 @@ Register-ArgumentCompleter -Native -CommandName 'regards-token' -ScriptBlock {
             break
         }
         'regards-token;help;get' {
+            break
+        }
+        'regards-token;help;login' {
             break
         }
         'regards-token;help;status' {

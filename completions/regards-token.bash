@@ -37,6 +37,9 @@ _regards__token() {
             regards__token,inspect)
                 cmd="regards__token__subcmd__inspect"
                 ;;
+            regards__token,login)
+                cmd="regards__token__subcmd__login"
+                ;;
             regards__token,logout)
                 cmd="regards__token__subcmd__logout"
                 ;;
@@ -85,6 +88,9 @@ _regards__token() {
             regards__token__subcmd__help,inspect)
                 cmd="regards__token__subcmd__help__subcmd__inspect"
                 ;;
+            regards__token__subcmd__help,login)
+                cmd="regards__token__subcmd__help__subcmd__login"
+                ;;
             regards__token__subcmd__help,logout)
                 cmd="regards__token__subcmd__help__subcmd__logout"
                 ;;
@@ -107,7 +113,7 @@ _regards__token() {
 
     case "${cmd}" in
         regards__token)
-            opts="-v -h -V --verbose --profile --help --version get status logout exec inspect doctor config completions man help"
+            opts="-v -h -V --verbose --profile --help --version get login status logout exec inspect doctor config completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -335,7 +341,7 @@ _regards__token() {
             return 0
             ;;
         regards__subcmd__token__subcmd__exec)
-            opts="-s -u -v -h -V --profile --host --scope --username --client-id --client-secret --request-style --retries --ca-cert --insecure --allow-http --timeout --password-stdin --password-file --cache --no-cache --min-ttl --lock-timeout --refresh --verbose --help --version"
+            opts="-s -u -v -h -V --profile --host --scope --username --client-id --client-secret --request-style --retries --ca-cert --insecure --allow-http --timeout --password-stdin --password-file --cache --no-cache --min-ttl --lock-timeout --refresh --no-login --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -413,7 +419,7 @@ _regards__token() {
             return 0
             ;;
         regards__subcmd__token__subcmd__get)
-            opts="-s -u -v -h -V --profile --host --scope --username --client-id --client-secret --request-style --retries --ca-cert --insecure --allow-http --timeout --password-stdin --password-file --cache --no-cache --min-ttl --lock-timeout --refresh --format --verbose --help --version"
+            opts="-s -u -v -h -V --profile --host --scope --username --client-id --client-secret --request-style --retries --ca-cert --insecure --allow-http --timeout --password-stdin --password-file --cache --no-cache --min-ttl --lock-timeout --refresh --no-login --format --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -495,7 +501,7 @@ _regards__token() {
             return 0
             ;;
         regards__subcmd__token__subcmd__help)
-            opts="get status logout exec inspect doctor config completions man help"
+            opts="get login status logout exec inspect doctor config completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -634,6 +640,20 @@ _regards__token() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        regards__subcmd__token__subcmd__help__subcmd__login)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         regards__subcmd__token__subcmd__help__subcmd__logout)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -726,8 +746,82 @@ _regards__token() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        regards__subcmd__token__subcmd__login)
+            opts="-s -u -v -h -V --profile --host --scope --username --client-id --client-secret --request-style --retries --ca-cert --insecure --allow-http --timeout --password-stdin --password-file --cache --no-cache --lock-timeout --verbose --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --host)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --scope)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -s)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --username)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -u)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --client-id)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --client-secret)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --request-style)
+                    COMPREPLY=($(compgen -W "json query" -- "${cur}"))
+                    return 0
+                    ;;
+                --retries)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --ca-cert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --password-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cache)
+                    COMPREPLY=($(compgen -W "auto keyring file none" -- "${cur}"))
+                    return 0
+                    ;;
+                --lock-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         regards__subcmd__token__subcmd__logout)
-            opts="-s -u -v -h -V --profile --host --scope --username --all --verbose --help --version"
+            opts="-s -u -v -h -V --profile --host --scope --username --all --keep-password --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

@@ -26,6 +26,7 @@ set edit:completion:arg-completer[regards-token] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
             cand get 'Print an access token: the cached one while it lasts, else a new one'
+            cand login 'Log in once and remember the password in the system keyring, so that later runs renew tokens without asking'
             cand status 'List the cached tokens with their expiry'
             cand logout 'Remove cached tokens'
             cand exec 'Run a command with a token in its environment (REGARDS_TOKEN)'
@@ -59,6 +60,34 @@ set edit:completion:arg-completer[regards-token] = {|@words|
             cand --password-stdin 'Read the password from the first line of stdin (otherwise from REGARDS_PASSWORD, else a prompt when at a terminal)'
             cand --no-cache 'Short for --cache none'
             cand --refresh 'Ignore the cached token: log in again and cache the new token'
+            cand --no-login 'Use the cached token if it is usable, else exit with code 7 without asking for a password or sending anything'
+            cand -v 'Say on stderr what the command does: cache decisions, requests and timing (-v), and headers (-vv). Secrets are never shown'
+            cand --verbose 'Say on stderr what the command does: cache decisions, requests and timing (-v), and headers (-vv). Secrets are never shown'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'regards-token;login'= {
+            cand --profile 'Use this profile of the config file [env: REGARDS_PROFILE]'
+            cand --host 'The gateway''s base URL, e.g. https://regards.example.org [env: REGARDS_HOST, then REGARDS_BASE_URL]'
+            cand -s 'The project (tenant) to log in to [env: REGARDS_SCOPE, then REGARDS_TENANT]'
+            cand --scope 'The project (tenant) to log in to [env: REGARDS_SCOPE, then REGARDS_TENANT]'
+            cand -u 'The login, usually an e-mail address [env: REGARDS_USERNAME]'
+            cand --username 'The login, usually an e-mail address [env: REGARDS_USERNAME]'
+            cand --client-id 'OAuth2 client id [env: REGARDS_CLIENT_ID] [default: client]'
+            cand --client-secret 'OAuth2 client secret [env: REGARDS_CLIENT_SECRET] [default: secret]. Prefer the variable: a flag''s value is visible to every user in `ps`'
+            cand --request-style 'How to send the credentials: json (a JSON body, REGARDS 2.x) or query (the query string, REGARDS 1.x; the password then appears in server logs) [default: json]'
+            cand --retries 'Extra attempts, 0 to 10, when the server provably did not check the password (no connection could be made, or the gateway''s own 503) [default: 2]'
+            cand --ca-cert 'A PEM file of extra certificate authorities to trust, in addition to the system''s [env: REGARDS_CA_CERT]'
+            cand --timeout 'Give up on one attempt after this long, at most 1h, e.g. 750ms, 30s, 2m [default: 30s]'
+            cand --password-file 'Read the password from the first line of this file'
+            cand --cache 'Where to keep tokens: auto (the system keyring, else a private file), keyring (the keyring or fail), file, or none [env: REGARDS_TOKEN_CACHE] [default: auto]'
+            cand --lock-timeout 'How long to wait for another run logging in to the same account, at most 1h, e.g. 60s, 5m [default: 60s]'
+            cand --insecure 'Do not verify the server''s TLS certificate (dangerous: the password can be intercepted)'
+            cand --allow-http 'Allow plain http:// to a host that is not this machine (the password then travels unencrypted)'
+            cand --password-stdin 'Read the password from the first line of stdin (otherwise from REGARDS_PASSWORD, else a prompt when at a terminal)'
+            cand --no-cache 'Short for --cache none'
             cand -v 'Say on stderr what the command does: cache decisions, requests and timing (-v), and headers (-vv). Secrets are never shown'
             cand --verbose 'Say on stderr what the command does: cache decisions, requests and timing (-v), and headers (-vv). Secrets are never shown'
             cand -h 'Print help (see more with ''--help'')'
@@ -83,6 +112,7 @@ set edit:completion:arg-completer[regards-token] = {|@words|
             cand -u 'Remove the tokens of this login [env: REGARDS_USERNAME]'
             cand --username 'Remove the tokens of this login [env: REGARDS_USERNAME]'
             cand --all 'Remove every cached token (the filters above are then ignored)'
+            cand --keep-password 'Keep the remembered passwords of these accounts (by default they are forgotten with the tokens)'
             cand -v 'Say on stderr what the command does: cache decisions, requests and timing (-v), and headers (-vv). Secrets are never shown'
             cand --verbose 'Say on stderr what the command does: cache decisions, requests and timing (-v), and headers (-vv). Secrets are never shown'
             cand -h 'Print help'
@@ -112,6 +142,7 @@ set edit:completion:arg-completer[regards-token] = {|@words|
             cand --password-stdin 'Read the password from the first line of stdin (otherwise from REGARDS_PASSWORD, else a prompt when at a terminal)'
             cand --no-cache 'Short for --cache none'
             cand --refresh 'Ignore the cached token: log in again and cache the new token'
+            cand --no-login 'Use the cached token if it is usable, else exit with code 7 without asking for a password or sending anything'
             cand -v 'Say on stderr what the command does: cache decisions, requests and timing (-v), and headers (-vv). Secrets are never shown'
             cand --verbose 'Say on stderr what the command does: cache decisions, requests and timing (-v), and headers (-vv). Secrets are never shown'
             cand -h 'Print help (see more with ''--help'')'
@@ -228,6 +259,7 @@ set edit:completion:arg-completer[regards-token] = {|@words|
         }
         &'regards-token;help'= {
             cand get 'Print an access token: the cached one while it lasts, else a new one'
+            cand login 'Log in once and remember the password in the system keyring, so that later runs renew tokens without asking'
             cand status 'List the cached tokens with their expiry'
             cand logout 'Remove cached tokens'
             cand exec 'Run a command with a token in its environment (REGARDS_TOKEN)'
@@ -239,6 +271,8 @@ set edit:completion:arg-completer[regards-token] = {|@words|
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'regards-token;help;get'= {
+        }
+        &'regards-token;help;login'= {
         }
         &'regards-token;help;status'= {
         }

@@ -43,6 +43,9 @@ pub struct Cli {
 pub enum Command {
     /// Print an access token: the cached one while it lasts, else a new one
     Get(GetArgs),
+    /// Log in once and remember the password in the system keyring, so
+    /// that later runs renew tokens without asking
+    Login(LoginArgs),
     /// List the cached tokens with their expiry
     Status(StatusArgs),
     /// Remove cached tokens
@@ -78,6 +81,7 @@ impl Command {
     pub fn profile(&self) -> Option<&ProfileArgs> {
         match self {
             Command::Get(args) => Some(&args.profile),
+            Command::Login(args) => Some(&args.profile),
             Command::Logout(args) => Some(&args.profile),
             Command::Exec(args) => Some(&args.profile),
             Command::Inspect(args) => Some(&args.profile),
@@ -98,6 +102,7 @@ impl Command {
     pub fn name(&self) -> &'static str {
         match self {
             Command::Get(_) => "get",
+            Command::Login(_) => "login",
             Command::Status(_) => "status",
             Command::Logout(_) => "logout",
             Command::Exec(_) => "exec",
@@ -139,7 +144,10 @@ pub struct ShowArgs {
     pub store: StoreArgs,
 
     #[command(flatten)]
-    pub limits: CacheLimits,
+    pub min_ttl: MinTtlArgs,
+
+    #[command(flatten)]
+    pub lock: LockArgs,
 }
 
 #[derive(Debug, Args)]
@@ -205,6 +213,25 @@ pub struct DoctorArgs {
     pub store: StoreArgs,
 }
 
+/// `login`: a login, always, and the password kept in a keyring tier.
+#[derive(Debug, Args)]
+pub struct LoginArgs {
+    #[command(flatten)]
+    pub profile: ProfileArgs,
+
+    #[command(flatten)]
+    pub server: ServerArgs,
+
+    #[command(flatten)]
+    pub password: PasswordArgs,
+
+    #[command(flatten)]
+    pub store: StoreArgs,
+
+    #[command(flatten)]
+    pub lock: LockArgs,
+}
+
 #[derive(Debug, Args)]
 pub struct GetArgs {
     #[command(flatten)]
@@ -240,7 +267,7 @@ pub struct ServerArgs {
     pub account: AccountArgs,
 
     #[command(flatten)]
-    pub login: LoginArgs,
+    pub request: RequestArgs,
 
     #[command(flatten)]
     pub connect: ConnectArgs,
@@ -272,7 +299,7 @@ pub struct AccountArgs {
 /// How the login request is made.
 #[derive(Debug, Default, Args)]
 #[command(next_help_heading = "Login")]
-pub struct LoginArgs {
+pub struct RequestArgs {
     /// OAuth2 client secret [env: REGARDS_CLIENT_SECRET] [default: secret].
     /// Prefer the variable: a flag's value is visible to every user in `ps`
     #[arg(long, value_name = "SECRET", value_parser = NonEmptyStringValueParser::new())]
@@ -339,11 +366,19 @@ pub struct CacheArgs {
     pub store: StoreArgs,
 
     #[command(flatten)]
-    pub limits: CacheLimits,
+    pub min_ttl: MinTtlArgs,
+
+    #[command(flatten)]
+    pub lock: LockArgs,
 
     /// Ignore the cached token: log in again and cache the new token
     #[arg(long, help_heading = "Cache")]
     pub refresh: bool,
+
+    /// Use the cached token if it is usable, else exit with code 7 without
+    /// asking for a password or sending anything
+    #[arg(long, help_heading = "Cache", conflicts_with = "refresh")]
+    pub no_login: bool,
 }
 
 /// Which store keeps tokens.
@@ -361,16 +396,20 @@ pub struct StoreArgs {
     pub no_cache: bool,
 }
 
-/// When a cached token is good enough, and how long to wait for another
-/// run's login.
+/// When a cached token is good enough.
 #[derive(Debug, Default, Args)]
 #[command(next_help_heading = "Cache")]
-pub struct CacheLimits {
+pub struct MinTtlArgs {
     /// Do not use a cached token with less time left than this, 0s to
     /// 1year, e.g. 5m, 1h [env: REGARDS_TOKEN_MIN_TTL] [default: 5m]
     #[arg(long, value_parser = parse_min_ttl, value_name = "DURATION")]
     pub min_ttl: Option<Duration>,
+}
 
+/// How long to wait for another run's login.
+#[derive(Debug, Default, Args)]
+#[command(next_help_heading = "Cache")]
+pub struct LockArgs {
     /// How long to wait for another run logging in to the same account,
     /// at most 1h, e.g. 60s, 5m [default: 60s]
     #[arg(long, value_parser = parse_lock_timeout, value_name = "DURATION")]
@@ -422,6 +461,11 @@ pub struct LogoutArgs {
     /// Remove every cached token (the filters above are then ignored)
     #[arg(long)]
     pub all: bool,
+
+    /// Keep the remembered passwords of these accounts (by default they
+    /// are forgotten with the tokens)
+    #[arg(long)]
+    pub keep_password: bool,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]

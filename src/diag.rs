@@ -25,6 +25,12 @@ pub fn log(level: u8, line: std::fmt::Arguments<'_>) {
     }
 }
 
+/// Prints `regards-token: LINE` on stderr whatever the verbosity: what a
+/// command that prints nothing on stdout (`login`) did.
+pub fn note(line: &str) {
+    write(format_args!("regards-token: {line}"));
+}
+
 pub fn warn(line: std::fmt::Arguments<'_>) {
     write(format_args!("regards-token: warning: {line}"));
 }

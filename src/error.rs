@@ -24,6 +24,9 @@ pub enum Kind {
     NotRegards,
     /// `--cache keyring` and no keyring could be used (exit 6).
     KeyringUnavailable,
+    /// `--no-login`: no usable cached token, and logging in is not allowed
+    /// (exit 7).
+    LoginNeeded,
     /// `doctor`: at least one check failed (exit 1).
     DoctorFailed,
     /// `exec`: the command cannot be executed (exit 126, as in shells).
@@ -40,6 +43,7 @@ impl Kind {
             Kind::Unavailable => 4,
             Kind::NotRegards => 5,
             Kind::KeyringUnavailable => 6,
+            Kind::LoginNeeded => 7,
             Kind::DoctorFailed => 1,
             Kind::CommandNotExecutable => 126,
             Kind::CommandNotFound => 127,
@@ -203,6 +207,7 @@ mod tests {
         assert_eq!(Kind::Refused.exit_code(), 3);
         assert_eq!(Kind::Unavailable.exit_code(), 4);
         assert_eq!(Kind::NotRegards.exit_code(), 5);
+        assert_eq!(Kind::LoginNeeded.exit_code(), 7);
         assert_eq!(Kind::KeyringUnavailable.exit_code(), 6);
     }
 }

@@ -8,11 +8,11 @@
 use std::ffi::OsString;
 use std::process::Command;
 
-use crate::cli::{ExecArgs, Format};
+use crate::cli::{CacheMode, ExecArgs, Format};
 use crate::error::{Error, Kind};
 use crate::get;
 use crate::output;
-use crate::settings::{Layers, Settings};
+use crate::settings::{self, Layers, Settings};
 
 pub fn run(args: ExecArgs, layers: &Layers) -> anyhow::Result<()> {
     let settings = Settings::resolve(
@@ -22,18 +22,33 @@ pub fn run(args: ExecArgs, layers: &Layers) -> anyhow::Result<()> {
         Format::Token,
         layers,
     )?;
-    let (token, _) = get::obtain(&settings)?;
+    let token = get::obtain(&settings, get::Mode::Get)?.token;
     output::mask_in_ci_logs(&token);
     // SAFETY-style note: clap requires at least one value for COMMAND.
     let (program, rest) = args.command.split_first().expect("clap requires a command");
     let mut command = Command::new(program);
+    let server = &settings.server;
     command
         .args(rest)
         .env("REGARDS_TOKEN", token.value.expose())
-        .env("REGARDS_HOST", settings.server.host.as_str())
+        // The account, so that `regards-token get` inside the command
+        // resolves the same one and renews from the same cache.
+        .env("REGARDS_HOST", server.host.as_str())
+        .env("REGARDS_SCOPE", &server.scope)
+        .env("REGARDS_USERNAME", &server.username)
         // The command needs the token, not the credentials it was made with.
         .env_remove("REGARDS_PASSWORD")
         .env_remove("REGARDS_CLIENT_SECRET");
+    if let Some(profile) = &layers.config.profile {
+        command.env("REGARDS_PROFILE", profile);
+    }
+    if server.client_id != settings::DEFAULT_CLIENT_ID {
+        command.env("REGARDS_CLIENT_ID", &server.client_id);
+    }
+    if settings.cache.mode != CacheMode::Auto {
+        let mode = format!("{:?}", settings.cache.mode).to_lowercase();
+        command.env("REGARDS_TOKEN_CACHE", mode);
+    }
     drop(token);
     run_command(command, program)
 }

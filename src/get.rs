@@ -5,25 +5,26 @@
 //! run may have just logged in), and only then read the password and log
 //! in, so that N runs starting together send one login. The lock and the
 //! failed-login markers are taken in every cache mode: they protect the
-//! account, not the cache.
+//! account, not the cache. `login` goes the same way, minus the cache.
 
 use std::path::Path;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use crate::cache::marker::{self, Markers};
-use crate::cache::{self, Cache, CacheKey, lock};
+use crate::cache::remembered::{self, Recalled};
+use crate::cache::{self, Cache, CacheKey, keyring, lock};
 use crate::cli::{CacheMode, GetArgs};
 use crate::error::Error;
 use crate::output::{self, Source};
-use crate::regards::{self, LoginFailed};
+use crate::regards::{self, LoginFailed, Verdict};
 use crate::secret::Secret;
-use crate::settings::{self, Layers, Settings};
+use crate::settings::{self, CachePaths, Layers, Settings};
 use crate::token::Token;
 use crate::{verbose, warning};
 
 pub fn run(args: GetArgs, layers: &Layers) -> anyhow::Result<()> {
     let settings = Settings::from_get(args, layers)?;
-    let (token, source) = obtain(&settings)?;
+    let Obtained { token, source, .. } = obtain(&settings, Mode::Get)?;
     output::mask_in_ci_logs(&token);
     let now = SystemTime::now();
     output::print(&output::render(
@@ -35,8 +36,26 @@ pub fn run(args: GetArgs, layers: &Layers) -> anyhow::Result<()> {
     ))
 }
 
+/// How `obtain` may get its token.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Mode {
+    /// The cached token, else a login with the password from its sources,
+    /// the remembered one among them.
+    Get,
+    /// `login`: a login whatever the cache holds, with a password given
+    /// now (never the remembered one), handed back to be remembered.
+    Login,
+}
+
+pub struct Obtained {
+    pub token: Token,
+    pub source: Source,
+    /// The password the login was made with, under `Mode::Login`.
+    pub password: Option<Secret<String>>,
+}
+
 /// The token `get` would print, and where it came from.
-pub fn obtain(settings: &Settings) -> anyhow::Result<(Token, Source)> {
+pub fn obtain(settings: &Settings, mode: Mode) -> anyhow::Result<Obtained> {
     let started = SystemTime::now();
     let key = CacheKey::of(&settings.server);
     let cache_settings = &settings.cache;
@@ -47,11 +66,18 @@ pub fn obtain(settings: &Settings) -> anyhow::Result<(Token, Source)> {
     };
     // What this first look finds is logged only when it is the decision
     // (a hit); otherwise the look under the lock decides, and logs that.
-    let seen = match cache.as_mut().map(|c| look(c, settings)) {
+    let first = match mode {
+        Mode::Get => cache.as_mut().map(|c| look(c, settings)),
+        Mode::Login => None,
+    };
+    let seen = match first {
         Some(Look::Usable(token)) => return Ok(hit(token)),
         Some(Look::Short(token)) => Some(token.received_at),
         Some(Look::Nothing(_)) | None => None,
     };
+    if cache_settings.no_login {
+        return Err(login_needed(&key));
+    }
     let lock_dir = &cache_settings.lock_dir;
     let _guard = lock::acquire(lock_dir, &key, cache_settings.lock_timeout)
         .map_err(|err| no_lock(err, lock_dir))?;
@@ -60,7 +86,11 @@ pub fn obtain(settings: &Settings) -> anyhow::Result<(Token, Source)> {
     // as another login would get: take it, with the warning its own run
     // printed, rather than have parallel runs each log in, one after
     // another.
-    match cache.as_mut().map(|c| look(c, settings)) {
+    let second = match mode {
+        Mode::Get => cache.as_mut().map(|c| look(c, settings)),
+        Mode::Login => None,
+    };
+    match second {
         Some(Look::Usable(token)) => return Ok(hit(token)),
         Some(Look::Short(token)) if got_meanwhile(token.received_at, seen, started) => {
             warning!(
@@ -68,7 +98,11 @@ pub fn obtain(settings: &Settings) -> anyhow::Result<(Token, Source)> {
                 output::human(token.time_left(SystemTime::now())),
                 output::human(cache_settings.min_ttl)
             );
-            return Ok((token, Source::Cache));
+            return Ok(Obtained {
+                token,
+                source: Source::Cache,
+                password: None,
+            });
         }
         Some(Look::Short(token)) => verbose!(
             1,
@@ -80,7 +114,7 @@ pub fn obtain(settings: &Settings) -> anyhow::Result<(Token, Source)> {
         None => {}
     }
 
-    let password = settings.password.read(&settings.server)?;
+    let (password, remembered) = password(settings, &key, mode)?;
     let server = &settings.server;
     let sent = marker::Login {
         scope: &server.scope,
@@ -100,11 +134,21 @@ pub fn obtain(settings: &Settings) -> anyhow::Result<(Token, Source)> {
         Ok(token) => token,
         Err(failed) => {
             markers.failed(&sent, &failed);
+            if let (Some(paths), Verdict::Refused) = (&remembered, failed.verdict) {
+                remembered::disable(&keyring, paths, &key, &failed.error.to_string());
+                warning!(
+                    "the remembered password was refused, so it will not be sent again; \
+                     run 'regards-token login' with the current one"
+                );
+            }
             return Err(failed.error.into());
         }
     };
     markers.succeeded(&sent);
-    drop(password);
+    let password = match mode {
+        Mode::Login => Some(password),
+        Mode::Get => None,
+    };
     if let Some(cache) = &cache
         && let Err(err) = cache.write(&token)
     {
@@ -113,7 +157,81 @@ pub fn obtain(settings: &Settings) -> anyhow::Result<(Token, Source)> {
         }
         warning!("the token was not cached ({}): {err}", cache.store_name());
     }
-    Ok((token, Source::Network))
+    Ok(Obtained {
+        token,
+        source: Source::Network,
+        password,
+    })
+}
+
+/// The password to log in with, and, when it is the remembered one, the
+/// paths of its index (to disable it if the server refuses it). A
+/// password given (stdin, file, variable) comes first; the remembered one
+/// before the prompt; `login` never takes the remembered one.
+fn password(
+    settings: &Settings,
+    key: &CacheKey,
+    mode: Mode,
+) -> anyhow::Result<(Secret<String>, Option<CachePaths>)> {
+    if mode == Mode::Get && !settings.password.is_given() {
+        let paths = settings
+            .cache
+            .paths
+            .clone()
+            .or_else(|| settings::cache_paths().ok());
+        if let Some(paths) = paths {
+            match remembered::recall(&settings::keyring_options(), &paths, key) {
+                Some(Recalled::Password { password, store }) => {
+                    verbose!(
+                        1,
+                        "logging in with the password remembered in {}",
+                        keyring::plain_name(store)
+                    );
+                    return Ok((password, Some(paths)));
+                }
+                Some(Recalled::Disabled { at, why }) => return Err(disabled(key, at, &why)),
+                None => {}
+            }
+        }
+    }
+    Ok((settings.password.read(&settings.server)?, None))
+}
+
+/// A remembered password the server refused earlier: not sent again.
+fn disabled(key: &CacheKey, at: Option<SystemTime>, why: &str) -> anyhow::Error {
+    let when = at
+        .map(|at| format!(" at {}", humantime::format_rfc3339_seconds(at)))
+        .unwrap_or_default();
+    let why = if why.is_empty() {
+        String::new()
+    } else {
+        format!(": {}", crate::error::sanitize(why))
+    };
+    Error::new(
+        crate::error::Kind::Refused,
+        format!(
+            "the server refused the remembered password of {} on {} ({}){when}{why}",
+            key.username, key.host, key.scope
+        ),
+    )
+    .with_hint(
+        "it is not sent again: run 'regards-token login' with the current password \
+         (the account locks after a few failures)",
+    )
+    .into()
+}
+
+/// `--no-login` and no usable cached token.
+fn login_needed(key: &CacheKey) -> anyhow::Error {
+    Error::new(
+        crate::error::Kind::LoginNeeded,
+        format!(
+            "no usable cached token for {} on {} ({}), and --no-login forbids logging in",
+            key.username, key.host, key.scope
+        ),
+    )
+    .with_hint("run 'regards-token get' or 'regards-token login' where a password can be given")
+    .into()
 }
 
 /// Without the lock, parallel runs would each send the password, and a
@@ -184,13 +302,17 @@ fn look(cache: &mut Cache, settings: &Settings) -> Look {
     }
 }
 
-fn hit(token: Token) -> (Token, Source) {
+fn hit(token: Token) -> Obtained {
     verbose!(
         1,
         "using the cached token ({} left)",
         output::human(token.time_left(SystemTime::now()))
     );
-    (token, Source::Cache)
+    Obtained {
+        token,
+        source: Source::Cache,
+        password: None,
+    }
 }
 
 /// Whether a token received at `received` is one another run got while

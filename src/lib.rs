@@ -14,6 +14,7 @@ pub mod files;
 mod get;
 pub mod host;
 mod inspect;
+mod login;
 mod manage;
 mod manual;
 pub mod output;
@@ -51,7 +52,9 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> anyhow::Result<()> {
                 "'{}' reads no config file, so --profile means nothing to it",
                 command.name()
             ))
-            .with_hint("drop --profile; get, exec, inspect, logout, doctor and config show take it")
+            .with_hint(
+                "drop --profile; get, login, exec, inspect, logout, doctor and config show take it",
+            )
             .into());
         }
     };
@@ -60,6 +63,7 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> anyhow::Result<()> {
     let layers = || Layers::load(profile.clone());
     match command {
         Command::Get(args) => get::run(args, &layers()?),
+        Command::Login(args) => login::run(args, &layers()?),
         Command::Status(args) => manage::status(args),
         Command::Logout(args) => manage::logout(args, &layers()?),
         Command::Exec(args) => exec::run(args, &layers()?),

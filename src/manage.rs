@@ -9,6 +9,7 @@ use serde::Serialize;
 
 use crate::cache::CacheKey;
 use crate::cache::marker::{self, Markers};
+use crate::cache::remembered;
 use crate::cache::{self, index::IndexFile, index::Record};
 use crate::cli::{ListFormat, LogoutArgs, StatusArgs};
 use crate::error::{Error, Kind};
@@ -17,6 +18,9 @@ use crate::output;
 use crate::settings::{self, Layers};
 use crate::{verbose, warning};
 
+/// One account in `status`: a cached token, and whether its password is
+/// remembered. An account with a remembered password and no token has
+/// `null` for the token's fields.
 #[derive(Serialize)]
 struct Listed<'a> {
     host: String,
@@ -25,17 +29,50 @@ struct Listed<'a> {
     client_id: &'a str,
     role: Option<&'a str>,
     tenant: Option<&'a str>,
-    store: &'a str,
-    expires_at: String,
-    expires_in: u64,
-    expired: bool,
+    store: Option<&'a str>,
+    expires_at: Option<String>,
+    expires_in: Option<u64>,
+    expired: Option<bool>,
+    /// The keyring tier of the remembered password, `disabled` once the
+    /// server refused it, `null` when none is remembered. Never the password.
+    password: Option<&'a str>,
 }
 
 pub fn status(args: StatusArgs) -> anyhow::Result<()> {
     let paths = settings::cache_paths()?;
     let records = IndexFile::new(&paths.cache_dir, &paths.lock_dir).records();
+    let passwords = remembered::index(&paths).records();
     let now = SystemTime::now();
-    let listed: Vec<Listed> = records.iter().map(|r| listed(r, now)).collect();
+    let password_of = |key: &CacheKey| {
+        passwords
+            .iter()
+            .find(|p| p.key == *key)
+            .map(|p| match p.disabled_at {
+                Some(_) => "disabled",
+                None => p.store.as_str(),
+            })
+    };
+    let mut listed: Vec<Listed> = records
+        .iter()
+        .map(|r| listed(r, now, password_of(&r.key)))
+        .collect();
+    for record in &passwords {
+        if !records.iter().any(|r| r.key == record.key) {
+            listed.push(Listed {
+                host: crate::redact::url(&record.key.host),
+                scope: &record.key.scope,
+                username: &record.key.username,
+                client_id: &record.key.client_id,
+                role: None,
+                tenant: None,
+                store: None,
+                expires_at: None,
+                expires_in: None,
+                expired: None,
+                password: password_of(&record.key),
+            });
+        }
+    }
     let text = match args.format {
         ListFormat::Json => {
             // SAFETY-style note: a list of plain structs serializes.
@@ -52,7 +89,7 @@ pub fn status(args: StatusArgs) -> anyhow::Result<()> {
     output::print(&text)
 }
 
-fn listed(record: &Record, now: SystemTime) -> Listed<'_> {
+fn listed<'a>(record: &'a Record, now: SystemTime, password: Option<&'a str>) -> Listed<'a> {
     let expires_at = record.expires_at();
     let left = expires_at.duration_since(now).unwrap_or_default();
     Listed {
@@ -63,32 +100,50 @@ fn listed(record: &Record, now: SystemTime) -> Listed<'_> {
         client_id: &record.key.client_id,
         role: record.role.as_deref(),
         tenant: record.tenant.as_deref(),
-        store: &record.store,
-        expires_at: humantime::format_rfc3339_seconds(expires_at).to_string(),
-        expires_in: left.as_secs(),
-        expired: left.is_zero(),
+        store: Some(&record.store),
+        expires_at: Some(humantime::format_rfc3339_seconds(expires_at).to_string()),
+        expires_in: Some(left.as_secs()),
+        expired: Some(left.is_zero()),
+        password,
     }
 }
 
 fn text_line(entry: &Listed) -> String {
-    let left = if entry.expired {
+    // The role came from a server's answer, and the indexes are files
+    // anyone of this user can edit: shown like any server text.
+    let clean = crate::error::sanitize;
+    let password = entry
+        .password
+        .map(|p| format!(" password={}", clean(p)))
+        .unwrap_or_default();
+    let (Some(store), Some(expires_at), Some(left), Some(expired)) = (
+        entry.store,
+        &entry.expires_at,
+        entry.expires_in,
+        entry.expired,
+    ) else {
+        return format!(
+            "{} {} {} no cached token{password}\n",
+            clean(&entry.host),
+            clean(entry.scope),
+            clean(entry.username),
+        );
+    };
+    let left = if expired {
         "expired".to_string()
     } else {
         format!(
             "{} left",
-            output::human(std::time::Duration::from_secs(entry.expires_in))
+            output::human(std::time::Duration::from_secs(left))
         )
     };
-    // The role came from a server's answer: shown like any server text.
-    let clean = crate::error::sanitize;
     format!(
-        "{} {} {} role={} store={} expires={} ({left})\n",
+        "{} {} {} role={} store={} expires={expires_at} ({left}){password}\n",
         clean(&entry.host),
         clean(entry.scope),
         clean(entry.username),
         clean(entry.role.unwrap_or("-")),
-        clean(entry.store),
-        entry.expires_at,
+        clean(store),
     )
 }
 
@@ -118,12 +173,13 @@ pub fn logout(args: LogoutArgs, layers: &Layers) -> anyhow::Result<()> {
             .with_hint("pass --host, --scope or --username (or set their variables), or --all")
             .into());
     }
-    let selected = |r: &Record| {
+    let matches = |key: &CacheKey| {
         args.all
-            || (host.as_ref().is_none_or(|h| h.as_str() == r.key.host)
-                && scope.as_ref().is_none_or(|s| *s == r.key.scope)
-                && username.as_ref().is_none_or(|u| *u == r.key.username))
+            || (host.as_ref().is_none_or(|h| h.as_str() == key.host)
+                && scope.as_ref().is_none_or(|s| *s == key.scope)
+                && username.as_ref().is_none_or(|u| *u == key.username))
     };
+    let selected = |r: &Record| matches(&r.key);
     let paths = settings::cache_paths()?;
     // Failed-login markers go with the tokens: logging out ends what the
     // tool keeps about the accounts, whether or not a token was cached.
@@ -138,9 +194,27 @@ pub fn logout(args: LogoutArgs, layers: &Layers) -> anyhow::Result<()> {
         };
         Markers::of(&paths.lock_dir, &account).clear();
     }
+    // A user who logs out expects to be logged out: the remembered
+    // passwords go too, unless kept on purpose.
+    let mut failed = Vec::new();
+    let mut lines = String::new();
+    let mut forgot_any = false;
+    if !args.keep_password {
+        for (record, outcome) in remembered::forget(&settings::keyring_options(), &paths, matches) {
+            let who = who(&record.key);
+            forgot_any = true;
+            match outcome {
+                Ok(()) => lines.push_str(&format!(
+                    "forgot the password of {who} ({})\n",
+                    record.store
+                )),
+                Err(why) => failed.push(format!("the password of {who} ({}: {why})", record.store)),
+            }
+        }
+    }
     let index = IndexFile::new(&paths.cache_dir, &paths.lock_dir);
     let records: Vec<Record> = index.records().into_iter().filter(selected).collect();
-    if records.is_empty() {
+    if records.is_empty() && !forgot_any {
         warning!("no cached token matched");
         return Ok(());
     }
@@ -151,20 +225,10 @@ pub fn logout(args: LogoutArgs, layers: &Layers) -> anyhow::Result<()> {
         verbose!(1, "not looking in {}: {}", skipped.tier, skipped.reason);
     }
     let mut removed = Vec::new();
-    let mut lines = String::new();
-    let mut failed = Vec::new();
     for record in records {
         let removal = cache::remove_everywhere(&stores, &unreachable, &record.key, &record.store);
-        // The index is a file anyone of this user can edit: shown like
-        // server text, as `status` does.
-        let clean = crate::error::sanitize;
         let key = &record.key;
-        let who = format!(
-            "{} {} {}",
-            clean(&crate::redact::url(&key.host)),
-            clean(&key.scope),
-            clean(&key.username)
-        );
+        let who = who(key);
         Markers::of(&paths.lock_dir, key).clear();
         if removal.failed.is_empty() {
             let from = match removal.removed_from.as_slice() {
@@ -195,4 +259,16 @@ pub fn logout(args: LogoutArgs, layers: &Layers) -> anyhow::Result<()> {
         .into());
     }
     Ok(())
+}
+
+/// An account as `logout` names it. The indexes are files anyone of this
+/// user can edit: shown like server text, as `status` does.
+fn who(key: &CacheKey) -> String {
+    let clean = crate::error::sanitize;
+    format!(
+        "{} {} {}",
+        clean(&crate::redact::url(&key.host)),
+        clean(&key.scope),
+        clean(&key.username)
+    )
 }

@@ -11,7 +11,7 @@ use crate::cli::Cli;
 use crate::error::Error;
 
 /// The exit codes, as the README's table has them.
-const CODES: [(&str, &str); 7] = [
+const CODES: [(&str, &str); 8] = [
     ("0", "Success."),
     (
         "1",
@@ -35,7 +35,11 @@ const CODES: [(&str, &str); 7] = [
     ),
     (
         "6",
-        "No keyring could keep the token (--cache keyring), or remove one it may hold (logout).",
+        "No keyring could keep the token (--cache keyring) or the password (login), or remove one it may hold (logout).",
+    ),
+    (
+        "7",
+        "--no-login, and no usable cached token: nothing was asked or sent.",
     ),
 ];
 
@@ -188,14 +192,15 @@ fn item(roff: &mut Roff, term: roff::Inline, text: &str) {
 fn exit_status(roff: &mut Roff, name: &str) {
     roff.control("SH", ["EXIT STATUS"]);
     let codes: &[&str] = match name {
-        "" | "get" => &["0", "1", "2", "3", "4", "5", "6"],
+        "" | "get" => &["0", "1", "2", "3", "4", "5", "6", "7"],
+        "login" => &["0", "1", "2", "3", "4", "5", "6"],
         "exec" => {
             roff.text([roman(
                 "The command's own status once it runs (a command killed by signal N shows as 128+N in a shell). Before it runs:",
             )]);
             item(roff, bold("126"), "The command is not executable.");
             item(roff, bold("127"), "The command is not found.");
-            &["1", "2", "3", "4", "5", "6"]
+            &["1", "2", "3", "4", "5", "6", "7"]
         }
         "inspect" | "logout" => &["0", "1", "2", "6"],
         "doctor" => {
@@ -226,7 +231,7 @@ fn uses(cmd: &clap::Command, name: &str, id: &str) -> bool {
         _ if name.is_empty() => true,
         "@config" => takes("profile") || name == "config path",
         "@cache" => takes("cache") || matches!(name, "status" | "logout"),
-        "@login" => takes("refresh") || name == "logout",
+        "@login" => (takes("lock_timeout") && name != "config show") || name == "logout",
         "@any" => ["@config", "@cache", "@login"]
             .iter()
             .any(|id| uses(cmd, name, id)),

@@ -5,6 +5,7 @@
 
 use std::time::Duration;
 
+use crate::cache::remembered;
 use crate::cli::{CacheArgs, ShowArgs};
 use crate::output;
 use crate::redact;
@@ -25,8 +26,9 @@ pub fn show(args: ShowArgs, layers: &Layers) -> anyhow::Result<()> {
     let server = ServerValues::gather(args.server, layers)?;
     let cache = CacheArgs {
         store: args.store,
-        limits: args.limits,
-        refresh: false,
+        min_ttl: args.min_ttl,
+        lock: args.lock,
+        ..CacheArgs::default()
     };
     let cache = CacheValues::gather(cache, layers)?;
     let password = PasswordSource::resolve(&args.password);
@@ -48,7 +50,8 @@ pub fn show(args: ShowArgs, layers: &Layers) -> anyhow::Result<()> {
     // As typed, so it may hold a `login:password@` or a query.
     let host = server
         .host
-        .map(|h| Sourced::new(redact::url(&h.value), h.origin));
+        .as_ref()
+        .map(|h| Sourced::new(redact::url(&h.value), h.origin.clone()));
     rows.push(("host", text(&host)));
     rows.push(("scope", text(&server.scope)));
     rows.push(("username", text(&server.username)));
@@ -67,12 +70,35 @@ pub fn show(args: ShowArgs, layers: &Layers) -> anyhow::Result<()> {
     let mode = format!("{:?}", cache.mode.value).to_lowercase();
     rows.push(("cache", format!("{mode} ({})", cache.mode.origin)));
     rows.push(("min_ttl", duration(&cache.min_ttl)));
-    rows.push(("password", password.describe()));
+    rows.push(("password", describe_password(&password, &server)));
     let lines: String = rows
         .iter()
         .map(|(key, value)| format!("{key:<14} {value}\n"))
         .collect();
     output::print(&lines)
+}
+
+/// Where the password would come from: a remembered one comes after a
+/// password given and before the prompt. The index says whether there is
+/// one, without asking a keyring.
+fn describe_password(source: &PasswordSource, server: &ServerValues) -> String {
+    if !source.is_given()
+        && let Ok(account) = server.account()
+        && let Ok(paths) = settings::cache_paths()
+        && let Some(record) = remembered::index(&paths)
+            .records()
+            .into_iter()
+            .find(|r| r.key == account)
+    {
+        let store = crate::cache::keyring::plain_name(&record.store);
+        return match record.disabled_at {
+            Some(_) => {
+                format!("remembered in {store}, refused by the server: run 'regards-token login'")
+            }
+            None => format!("remembered in {store} (regards-token login)"),
+        };
+    }
+    source.describe()
 }
 
 fn duration(value: &Sourced<Duration>) -> String {

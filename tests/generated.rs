@@ -65,9 +65,10 @@ fn completions_know_the_commands_and_flags() {
 
 /// Every page `regards-token man` prints, by the words that ask for it,
 /// and its file in `man/`.
-const PAGES: [(&[&str], &str); 12] = [
+const PAGES: [(&[&str], &str); 13] = [
     (&[], "regards-token.1"),
     (&["get"], "regards-token-get.1"),
+    (&["login"], "regards-token-login.1"),
     (&["status"], "regards-token-status.1"),
     (&["logout"], "regards-token-logout.1"),
     (&["exec"], "regards-token-exec.1"),

@@ -256,3 +256,25 @@ fn the_makefile_rule() {
     ok(&out);
     is_myuser(&std::fs::read_to_string(sandbox.path().join("user.json")).unwrap());
 }
+
+/// The download loop of "Remembered passwords": `get` inside `exec`'s
+/// command finds the account and the cached token, with no password in
+/// the command's environment.
+#[test]
+fn the_renewing_download_loop() {
+    let server = Server::builder().start();
+    let sandbox = Sandbox::new();
+    let myuser = "/api/v1/rs-admin/users/myuser";
+    std::fs::write(
+        sandbox.path().join("paths.txt"),
+        format!("{myuser}\n{myuser}\n"),
+    )
+    .unwrap();
+    let out = shell(&sandbox, &server, "sh", &["-c", &recipe("renewing-loop")])
+        .env("REGARDS_PASSWORD", DEMO_PASSWORD)
+        .output()
+        .unwrap();
+    ok(&out);
+    is_myuser(&std::fs::read_to_string(sandbox.path().join("myuser")).unwrap());
+    assert_eq!(server.token_requests(), 1, "the loop used the cached token");
+}

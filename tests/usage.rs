@@ -124,7 +124,7 @@ fn a_mistyped_command_gets_a_suggestion() {
     let (_, hint) = usage_error(&["token"]);
     assert_eq!(
         hint,
-        "the commands are get, status, logout, exec, inspect, doctor, config, completions or man"
+        "the commands are get, login, status, logout, exec, inspect, doctor, config, completions or man"
     );
 }
 
@@ -153,36 +153,44 @@ fn an_option_of_another_command_names_the_commands_that_take_it() {
 fn each_command_takes_only_the_options_it_uses() {
     let refused: &[(&[&str], &str, &str)] = &[
         (&["inspect", "-"], "--refresh", "get and exec"),
-        (&["inspect", "-"], "--retries", "get, exec and config show"),
+        (
+            &["inspect", "-"],
+            "--retries",
+            "get, login, exec and config show",
+        ),
         (
             &["inspect", "-"],
             "--lock-timeout",
-            "get, exec and config show",
+            "get, login, exec and config show",
         ),
         (&["inspect", "-"], "--min-ttl", "get, exec and config show"),
         (
             &["inspect", "-"],
             "--password-stdin",
-            "get, exec and config show",
+            "get, login, exec and config show",
         ),
         (
             &["inspect", "-"],
             "--timeout",
-            "get, exec, doctor and config show",
+            "get, login, exec, doctor and config show",
         ),
         (&["doctor"], "--min-ttl", "get, exec and config show"),
         (&["doctor"], "--refresh", "get and exec"),
         (
             &["doctor"],
             "--username",
-            "get, logout, exec, inspect and config show",
+            "get, login, logout, exec, inspect and config show",
         ),
-        (&["doctor"], "--password-file", "get, exec and config show"),
+        (
+            &["doctor"],
+            "--password-file",
+            "get, login, exec and config show",
+        ),
         (&["config", "show"], "--refresh", "get and exec"),
         (
             &["status"],
             "--profile",
-            "get, logout, exec, inspect, doctor and config show",
+            "get, login, logout, exec, inspect, doctor and config show",
         ),
         (&["exec"], "--format", "get, status and inspect"),
     ];
@@ -217,7 +225,7 @@ fn each_command_takes_only_the_options_it_uses() {
     assert_usage(
         &["--profile", "work", "status"],
         "'status' reads no config file, so --profile means nothing to it",
-        "drop --profile; get, exec, inspect, logout, doctor and config show take it",
+        "drop --profile; get, login, exec, inspect, logout, doctor and config show take it",
     );
 }
 
@@ -227,7 +235,9 @@ fn each_command_takes_only_the_options_it_uses() {
 fn the_readme_synopses_match_the_options_each_command_takes() {
     let readme =
         std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
-    for command in ["get", "exec", "inspect", "doctor", "logout", "status"] {
+    for command in [
+        "get", "login", "exec", "inspect", "doctor", "logout", "status",
+    ] {
         let help = run(Sandbox::new().cmd().args([command, "--help"]))
             .ok()
             .to_string();

@@ -8,6 +8,9 @@
 use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime};
 
+use std::marker::PhantomData;
+
+use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
 use super::entry::{from_unix, unix};
@@ -33,6 +36,17 @@ pub struct Record {
     pub expires_at: u64,
 }
 
+/// A record of an index: what it is about.
+pub trait Keyed: Clone + Serialize + DeserializeOwned {
+    fn key(&self) -> &CacheKey;
+}
+
+impl Keyed for Record {
+    fn key(&self) -> &CacheKey {
+        &self.key
+    }
+}
+
 impl Record {
     pub fn new(key: &CacheKey, store: &str, token: &Token) -> Record {
         Record {
@@ -50,51 +64,65 @@ impl Record {
     }
 }
 
-#[derive(Default, Serialize, Deserialize)]
-struct Index {
+#[derive(Serialize, Deserialize)]
+#[serde(bound = "R: Keyed")]
+struct Index<R> {
     version: u32,
-    entries: Vec<Record>,
+    entries: Vec<R>,
 }
 
-pub struct IndexFile {
+/// An index file of records of one kind: the cached tokens (`Record`), or
+/// the remembered passwords, each in a file of its own so that listing or
+/// clearing one kind never touches the other.
+pub struct IndexFile<R = Record> {
     path: PathBuf,
     lock: PathBuf,
+    kind: PhantomData<R>,
 }
 
-impl IndexFile {
+impl IndexFile<Record> {
+    /// The index of cached tokens.
     pub fn new(cache_dir: &Path, lock_dir: &Path) -> IndexFile {
+        IndexFile::named(cache_dir, lock_dir, "index")
+    }
+}
+
+impl<R: Keyed> IndexFile<R> {
+    /// The index `NAME.json` in `cache_dir`, locked by `NAME.lock`.
+    pub fn named(cache_dir: &Path, lock_dir: &Path, name: &str) -> IndexFile<R> {
         IndexFile {
-            path: cache_dir.join("index.json"),
-            lock: lock_dir.join("index.lock"),
+            path: cache_dir.join(format!("{name}.json")),
+            lock: lock_dir.join(format!("{name}.lock")),
+            kind: PhantomData,
         }
     }
 
     /// Every record, oldest first. A missing or unreadable index is empty:
     /// it is a convenience, rebuilt as tokens are stored.
-    pub fn records(&self) -> Vec<Record> {
+    pub fn records(&self) -> Vec<R> {
         fs::read_optional(&self.path, MAX_INDEX_BYTES)
             .ok()
             .flatten()
-            .and_then(|bytes| serde_json::from_slice::<Index>(&bytes).ok())
+            .and_then(|bytes| serde_json::from_slice::<Index<R>>(&bytes).ok())
             .filter(|index| index.version == VERSION)
             .map(|index| index.entries)
             .unwrap_or_default()
     }
 
     /// Adds or replaces the record of `record.key`.
-    pub fn upsert(&self, record: Record) -> anyhow::Result<()> {
+    pub fn upsert(&self, record: R) -> anyhow::Result<()> {
         self.update(|entries| {
-            entries.retain(|r| r.key != record.key);
+            entries.retain(|r| r.key() != record.key());
             entries.push(record);
         })
     }
 
     /// Removes the records `remove` selects.
-    pub fn remove(&self, remove: impl Fn(&Record) -> bool) -> anyhow::Result<()> {
+    pub fn remove(&self, remove: impl Fn(&R) -> bool) -> anyhow::Result<()> {
         self.update(|entries| entries.retain(|r| !remove(r)))
     }
 
-    fn update(&self, change: impl FnOnce(&mut Vec<Record>)) -> anyhow::Result<()> {
+    fn update(&self, change: impl FnOnce(&mut Vec<R>)) -> anyhow::Result<()> {
         let _guard = lock::acquire_file(&self.lock, INDEX_LOCK_TIMEOUT)?;
         let mut entries = self.records();
         change(&mut entries);

@@ -21,6 +21,7 @@ pub mod lock;
 pub mod marker;
 mod notice;
 mod probe;
+pub mod remembered;
 pub mod store;
 
 pub use key::CacheKey;

@@ -67,6 +67,8 @@ pub struct CacheSettings {
     pub mode: CacheMode,
     pub min_ttl: Duration,
     pub refresh: bool,
+    /// `--no-login`: a cached token or exit 7, never a login.
+    pub no_login: bool,
     pub lock_timeout: Duration,
     /// `None` with `--cache none`, which needs no cache folder (and so
     /// works without HOME).
@@ -122,6 +124,8 @@ pub struct CacheValues {
     pub mode: Sourced<CacheMode>,
     pub min_ttl: Sourced<Duration>,
     pub refresh: bool,
+    /// `--no-login`: a cached token or exit 7, never a login.
+    pub no_login: bool,
     pub lock_timeout: Duration,
 }
 
@@ -150,7 +154,7 @@ impl ServerValues {
     pub fn gather(args: ServerArgs, layers: &Layers) -> Result<ServerValues, Error> {
         let ServerArgs {
             account: args,
-            login,
+            request: login,
             connect,
         } = args;
         let default_text = |value: &str| Sourced::new(value.to_string(), Origin::Default);
@@ -297,8 +301,10 @@ impl CacheValues {
     pub fn gather(args: CacheArgs, layers: &Layers) -> Result<CacheValues, Error> {
         let CacheArgs {
             store,
-            limits,
+            min_ttl,
+            lock,
             refresh,
+            no_login,
         } = args;
         let mode = if store.no_cache {
             Sourced::new(CacheMode::None, Origin::Flag("--no-cache"))
@@ -318,7 +324,7 @@ impl CacheValues {
         Ok(CacheValues {
             mode,
             min_ttl: layers.parsed(
-                limits.min_ttl,
+                min_ttl.min_ttl,
                 "--min-ttl",
                 &["REGARDS_TOKEN_MIN_TTL"],
                 "min_ttl",
@@ -326,7 +332,8 @@ impl CacheValues {
                 DEFAULT_MIN_TTL,
             )?,
             refresh,
-            lock_timeout: limits.lock_timeout.unwrap_or(DEFAULT_LOCK_TIMEOUT),
+            no_login,
+            lock_timeout: lock.lock_timeout.unwrap_or(DEFAULT_LOCK_TIMEOUT),
         })
     }
 
@@ -340,6 +347,7 @@ impl CacheValues {
             mode,
             min_ttl: self.min_ttl.value,
             refresh: self.refresh,
+            no_login: self.no_login,
             lock_timeout: self.lock_timeout,
             lock_dir: match &paths {
                 Some(paths) => paths.lock_dir.clone(),

@@ -42,6 +42,15 @@ impl PasswordSource {
 }
 
 impl PasswordSource {
+    /// Whether a password was given (stdin, file, variable): it then
+    /// comes before a remembered one.
+    pub fn is_given(&self) -> bool {
+        matches!(
+            self,
+            PasswordSource::Stdin | PasswordSource::File(_) | PasswordSource::Env(_)
+        )
+    }
+
     pub fn resolve(args: &PasswordArgs) -> PasswordSource {
         if args.password_stdin {
             PasswordSource::Stdin

@@ -81,6 +81,13 @@ impl Server {
         self.shared.tls.as_ref().map(|t| t.ca_pem.clone())
     }
 
+    /// Changes a user's password, as its owner would in the web interface.
+    pub fn set_password(&self, login: &str, password: &str) {
+        if let Some(user) = self.shared.state().users.get_mut(login) {
+            user.password = password.to_string();
+        }
+    }
+
     /// Current wrong-password count for a login (0 when unknown).
     pub fn failed_attempts(&self, login: &str) -> u32 {
         self.shared.state().failed.get(login).copied().unwrap_or(0)

@@ -1,0 +1,232 @@
+//! Remembered passwords against the real keyrings: `login` once, then
+//! `get` renews tokens unattended; a password changed on the server costs
+//! exactly one refused attempt; `logout` leaves no password behind; the
+//! password reaches no file, log or child environment. Like
+//! `keyring_get.rs`, each test runs only where `.ci/keyring-tests` started
+//! that keyring, and prints the marker the script checks.
+
+mod common;
+
+use common::*;
+
+const MARKER: &str = "KEYRING-TEST-RAN";
+const NEW_PASSWORD: &str = "a-new-password-7";
+
+fn enabled(var: &str, tier: &str) -> bool {
+    let on = std::env::var(var).as_deref() == Ok("1");
+    if !on {
+        eprintln!(
+            "keyring_login: the {tier} test was NOT run: run .ci/keyring-tests (or set {var}=1)"
+        );
+    }
+    on
+}
+
+/// `regards-token ARGS` for the demo account, in the real keyring `tier`
+/// only, never prompting (CI is set), with no password given.
+fn tool_std(
+    sandbox: &Sandbox,
+    server: &Server,
+    tier: &str,
+    args: &[&str],
+) -> std::process::Command {
+    let mut cmd = sandbox.std_cmd();
+    cmd.args(args)
+        .args(["--host", &server.url(), "-s", "project1", "-u", DEMO_LOGIN])
+        .env("CI", "true");
+    only_tier(&mut cmd, tier);
+    cmd
+}
+
+fn tool(sandbox: &Sandbox, server: &Server, tier: &str, args: &[&str]) -> assert_cmd::Command {
+    assert_cmd::Command::from_std(tool_std(sandbox, server, tier, args))
+}
+
+/// `regards-token ARGS`, without the account, in `tier` only.
+fn plain(sandbox: &Sandbox, tier: &str, args: &[&str]) -> assert_cmd::Command {
+    let mut cmd = sandbox.std_cmd();
+    cmd.args(args);
+    only_tier(&mut cmd, tier);
+    assert_cmd::Command::from_std(cmd)
+}
+
+/// Lets `cmd` use the real keyring tier `tier` only.
+fn only_tier(cmd: &mut std::process::Command, tier: &str) {
+    let other = if tier == "keyutils" {
+        "secret-service"
+    } else {
+        "keyutils"
+    };
+    // Tokens in the keyring too, as by default.
+    cmd.env("REGARDS_TOKEN_SKIP_STORES", other)
+        .env("REGARDS_TOKEN_CACHE", "keyring");
+    if let Ok(bus) = std::env::var("DBUS_SESSION_BUS_ADDRESS") {
+        cmd.env("DBUS_SESSION_BUS_ADDRESS", bus);
+    }
+}
+
+fn login(sandbox: &Sandbox, server: &Server, tier: &str, password: &str) -> Ran {
+    let mut cmd = tool(sandbox, server, tier, &["login", "--password-stdin"]);
+    cmd.write_stdin(format!("{password}\n"));
+    run(&mut cmd)
+}
+
+/// A `get` that must log in (a token never has a year left), with the
+/// remembered password only.
+fn renew(sandbox: &Sandbox, server: &Server, tier: &str) -> Ran {
+    run(&mut tool(
+        sandbox,
+        server,
+        tier,
+        &["get", "--min-ttl", "1year", "-vv"],
+    ))
+}
+
+fn status_json(sandbox: &Sandbox) -> serde_json::Value {
+    serde_json::from_str(run(sandbox.cmd().args(["status", "--format", "json"])).ok()).unwrap()
+}
+
+/// Every file under the sandbox's home, as text.
+fn every_file(sandbox: &Sandbox) -> String {
+    fn walk(dir: &std::path::Path, out: &mut String) {
+        for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                walk(&path, out);
+            } else if let Ok(bytes) = std::fs::read(&path) {
+                out.push_str(&String::from_utf8_lossy(&bytes));
+            }
+        }
+    }
+    let mut text = String::new();
+    walk(sandbox.path(), &mut text);
+    text
+}
+
+fn remembers_passwords_in(tier: &str) {
+    let server = Server::builder().lifetime(3600).start();
+    let sandbox = Sandbox::new();
+
+    // A wrong password at login: refused now, nothing remembered.
+    let ran = login(&sandbox, &server, tier, "not-the-password-9");
+    ran.fails(3);
+    assert_eq!(status_json(&sandbox), serde_json::json!([]));
+
+    // The right one: remembered, and said where.
+    let ran = login(&sandbox, &server, tier, DEMO_PASSWORD);
+    assert_eq!(ran.code, 0, "{}", ran.stderr);
+    assert_eq!(ran.stdout, "");
+    let name = if tier == "keyutils" {
+        "the kernel keyring"
+    } else {
+        "the Secret Service"
+    };
+    assert!(
+        ran.stderr
+            .contains(&format!("the password is remembered in {name}")),
+        "{}",
+        ran.stderr
+    );
+    assert_eq!(status_json(&sandbox)[0]["password"], tier);
+
+    // Renewals with no password given, as across a week of expiries.
+    let before = server.token_requests();
+    for _ in 0..5 {
+        let ran = renew(&sandbox, &server, tier);
+        assert_eq!(ran.code, 0, "{}", ran.stderr);
+        assert!(
+            ran.stderr
+                .contains("logging in with the password remembered in"),
+            "{}",
+            ran.stderr
+        );
+        ran.leaks_none(&[DEMO_PASSWORD]);
+    }
+    assert_eq!(server.token_requests(), before + 5);
+    // No token left, the password kept: parallel renewals share one login.
+    run(&mut plain(
+        &sandbox,
+        tier,
+        &["logout", "--all", "--keep-password"],
+    ))
+    .ok();
+    assert_eq!(status_json(&sandbox)[0]["password"], tier);
+    let before = server.token_requests();
+    let ran = parallel(8, || tool_std(&sandbox, &server, tier, &["get"]), "");
+    for ran in &ran {
+        assert_eq!(ran.code, 0, "{}", ran.stderr);
+    }
+    assert_eq!(server.token_requests(), before + 1, "one login for all");
+
+    // `exec` gives its command the account, never the password.
+    let url = server.url();
+    let mut exec = plain(&sandbox, tier, &["exec", "--host", &url, "-s", "project1"]);
+    exec.args(["-u", DEMO_LOGIN, "--", "env"]).env("CI", "true");
+    let ran = run(&mut exec);
+    assert!(ran.ok().contains("REGARDS_TOKEN="));
+    ran.leaks_none(&[DEMO_PASSWORD]);
+
+    // The password changed in the web interface: one refused attempt,
+    // then no more requests, whatever the runs.
+    server.set_password(DEMO_LOGIN, NEW_PASSWORD);
+    let before = server.token_requests();
+    let ran = renew(&sandbox, &server, tier);
+    ran.fails(3);
+    assert!(
+        ran.stderr.contains("run 'regards-token login'"),
+        "{}",
+        ran.stderr
+    );
+    assert_eq!(server.token_requests(), before + 1);
+    assert_eq!(server.failed_attempts(DEMO_LOGIN), 1);
+    for ran in parallel(
+        6,
+        || tool_std(&sandbox, &server, tier, &["get", "--refresh"]),
+        "",
+    ) {
+        assert_eq!(ran.code, 3, "{}", ran.stderr);
+        assert!(
+            ran.stderr
+                .contains("the server refused the remembered password"),
+            "{}",
+            ran.stderr
+        );
+    }
+    let ran = renew(&sandbox, &server, tier);
+    ran.fails(3);
+    assert!(ran.hint().contains("regards-token login"), "{}", ran.hint());
+    assert_eq!(server.token_requests(), before + 1, "never sent again");
+    assert_eq!(server.failed_attempts(DEMO_LOGIN), 1);
+    assert_eq!(status_json(&sandbox)[0]["password"], "disabled");
+    assert!(!every_file(&sandbox).contains(DEMO_PASSWORD));
+
+    // `login` with the new one: renewals work again.
+    assert_eq!(login(&sandbox, &server, tier, NEW_PASSWORD).code, 0);
+    assert_eq!(renew(&sandbox, &server, tier).code, 0);
+
+    // `logout` forgets it.
+    let said = run(&mut plain(&sandbox, tier, &["logout", "--all"]))
+        .ok()
+        .to_string();
+    assert!(said.contains("forgot the password of"), "{said}");
+    assert_eq!(status_json(&sandbox), serde_json::json!([]));
+    let before = server.token_requests();
+    run(&mut tool(&sandbox, &server, tier, &["get", "--refresh"])).fails(2);
+    assert_eq!(server.token_requests(), before, "no password left to send");
+    assert!(!every_file(&sandbox).contains(NEW_PASSWORD));
+    eprintln!("{MARKER} tier={tier}");
+}
+
+#[test]
+fn login_remembers_the_password_in_the_secret_service() {
+    if enabled("REGARDS_TOKEN_TEST_SECRET_SERVICE", "secret-service") {
+        remembers_passwords_in("secret-service");
+    }
+}
+
+#[test]
+fn login_remembers_the_password_in_the_kernel_keyring() {
+    if enabled("REGARDS_TOKEN_TEST_KEYUTILS", "keyutils") {
+        remembers_passwords_in("keyutils");
+    }
+}

@@ -1,0 +1,181 @@
+//! `login`, `get --no-login` and what `exec` hands its command, without a
+//! keyring (the sandbox has none): a password is never kept in a file, and
+//! `--no-login` never sends anything. `keyring_login.rs` runs the rest
+//! against real keyrings.
+
+mod common;
+
+use common::*;
+
+/// Every file under the sandbox's home, as text.
+fn every_file(sandbox: &Sandbox) -> String {
+    fn walk(dir: &std::path::Path, out: &mut String) {
+        for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                walk(&path, out);
+            } else if let Ok(bytes) = std::fs::read(&path) {
+                out.push_str(&String::from_utf8_lossy(&bytes));
+            }
+        }
+    }
+    let mut text = String::new();
+    walk(sandbox.path(), &mut text);
+    text
+}
+
+fn login(sandbox: &Sandbox, server: &Server) -> assert_cmd::Command {
+    let mut cmd = sandbox.cmd();
+    cmd.args(["login", "--host", &server.url(), "-s", "project1"])
+        .args(["-u", DEMO_LOGIN, "--password-stdin", "--cache", "file"])
+        .write_stdin(format!("{DEMO_PASSWORD}\n"));
+    cmd
+}
+
+#[test]
+fn login_without_a_keyring_keeps_nothing_and_sends_nothing() {
+    let server = Server::builder().start();
+    let sandbox = Sandbox::new();
+    let ran = run(&mut login(&sandbox, &server));
+    let message = ran.fails(6);
+    assert!(
+        message.starts_with("regards-token: error: no keyring to remember the password in ("),
+        "{message}"
+    );
+    assert!(ran.hint().contains("never in a file"), "{}", ran.hint());
+    assert_eq!(server.token_requests(), 0, "nothing sent");
+    assert!(!every_file(&sandbox).contains(DEMO_PASSWORD));
+    ran.leaks_none(&[DEMO_PASSWORD]);
+    // Nothing remembered: status lists nothing.
+    let status = run(sandbox.cmd().args(["status", "--format", "json"]));
+    assert_eq!(status.ok(), "[]\n");
+}
+
+#[test]
+fn no_login_prints_a_cached_token_or_exits_7_without_a_request() {
+    let server = Server::builder().start();
+    let sandbox = Sandbox::new();
+    let no_login = |extra: &[&str]| {
+        let mut cmd = sandbox.login(&server);
+        cmd.args(["--cache", "file", "--no-login"]).args(extra);
+        // A password on stdin and in the environment: neither is used.
+        cmd.env("REGARDS_PASSWORD", DEMO_PASSWORD)
+            .write_stdin(format!("{DEMO_PASSWORD}\n"));
+        run(&mut cmd)
+    };
+    let ran = no_login(&[]);
+    assert_eq!(
+        ran.fails(7),
+        format!(
+            "regards-token: error: no usable cached token for {DEMO_LOGIN} on {} (project1), \
+             and --no-login forbids logging in",
+            server.url()
+        )
+    );
+    assert_eq!(server.token_requests(), 0);
+    // With a cached token, it is printed.
+    let token = run(sandbox.get(&server).args(["--cache", "file"]))
+        .ok()
+        .to_string();
+    assert_eq!(no_login(&[]).ok(), token);
+    // One with less than --min-ttl left is not usable: 7 again.
+    no_login(&["--min-ttl", "1year"]).fails(7);
+    assert_eq!(server.token_requests(), 1);
+    // exec too: the command does not run.
+    let mut exec = sandbox.cmd();
+    exec.args(["exec", "--host", &server.url(), "-s", "project2"])
+        .args(["-u", DEMO_LOGIN, "--no-login", "--", "sh", "-c", "echo ran"]);
+    run(&mut exec).fails(7);
+    // --no-login and --refresh contradict each other.
+    run(sandbox.login(&server).args(["--no-login", "--refresh"])).fails(2);
+}
+
+#[test]
+fn exec_gives_its_command_the_account() {
+    let server = Server::builder().start();
+    let sandbox = Sandbox::new();
+    let mut cmd = sandbox.cmd();
+    cmd.args([
+        "exec",
+        "--host",
+        &server.url(),
+        "-s",
+        "project1",
+        "-u",
+        DEMO_LOGIN,
+    ])
+    .args([
+        "--password-stdin",
+        "--client-id",
+        "client",
+        "--cache",
+        "file",
+        "--",
+    ])
+    .args([
+        "sh",
+        "-c",
+        "env | grep '^REGARDS_' | grep -v '^REGARDS_TOKEN=' | sort",
+    ])
+    .write_stdin(format!("{DEMO_PASSWORD}\n"));
+    let env = run(&mut cmd).ok().to_string();
+    assert_eq!(
+        env,
+        format!(
+            "REGARDS_HOST={}\nREGARDS_SCOPE=project1\nREGARDS_TOKEN_CACHE=file\n\
+             REGARDS_TOKEN_SKIP_STORES={ALL_KEYRINGS}\nREGARDS_USERNAME={DEMO_LOGIN}\n",
+            server.url()
+        )
+    );
+    // So that `regards-token get` inside the command finds the same
+    // account and its cached token, with no password.
+    let mut cmd = sandbox.cmd();
+    cmd.args([
+        "exec",
+        "--host",
+        &server.url(),
+        "-s",
+        "project1",
+        "-u",
+        DEMO_LOGIN,
+    ])
+    .args(["--password-stdin", "--cache", "file", "--"])
+    .arg(bin())
+    .args(["get", "--no-login", "--format", "json"])
+    .write_stdin(format!("{DEMO_PASSWORD}\n"));
+    let doc: serde_json::Value = serde_json::from_str(run(&mut cmd).ok()).unwrap();
+    assert_eq!(doc["source"], "cache");
+    assert_eq!(server.token_requests(), 1);
+}
+
+#[test]
+fn status_keeps_its_fields_and_says_no_password_is_remembered() {
+    let server = Server::builder().start();
+    let sandbox = Sandbox::new();
+    run(sandbox.get(&server).args(["--cache", "file"])).ok();
+    let listed: serde_json::Value =
+        serde_json::from_str(run(sandbox.cmd().args(["status", "--format", "json"])).ok()).unwrap();
+    let entry = &listed[0];
+    for field in [
+        "host",
+        "scope",
+        "username",
+        "client_id",
+        "role",
+        "tenant",
+        "store",
+        "expires_at",
+        "expires_in",
+        "expired",
+    ] {
+        assert!(entry.get(field).is_some(), "{field} in {entry}");
+    }
+    assert_eq!(entry["password"], serde_json::Value::Null);
+    let text = run(sandbox.cmd().arg("status")).ok().to_string();
+    assert!(!text.contains("password="), "{text}");
+    // logout takes --keep-password, and says what it removed.
+    let out = run(sandbox.cmd().args(["logout", "--all", "--keep-password"]))
+        .ok()
+        .to_string();
+    assert!(out.starts_with("removed "), "{out}");
+}
