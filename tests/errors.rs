@@ -351,6 +351,8 @@ fn a_regards_1_refusal_is_a_refusal() {
 
 // ---- 1: unexpected failure ---------------------------------------------------
 
+// Writes to /dev/full, a device only Linux has.
+#[cfg(target_os = "linux")]
 #[test]
 fn a_stdout_that_cannot_be_written_is_an_internal_failure() {
     let server = Server::builder().start();

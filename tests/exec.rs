@@ -4,12 +4,45 @@
 
 mod common;
 
-use std::os::unix::process::ExitStatusExt;
+use std::ffi::OsStr;
+use std::path::Path;
 
 use common::*;
 
+/// A command that prints its whole environment, a `NAME=value` a line.
+#[cfg(unix)]
+const PRINT_ENV: &[&str] = &["env"];
+#[cfg(windows)]
+const PRINT_ENV: &[&str] = &["cmd", "/C", "set"];
+
+/// A command that exits with `code`.
+fn exit_with(code: i32) -> Vec<String> {
+    let shell = if cfg!(windows) {
+        ["cmd", "/C"]
+    } else {
+        ["sh", "-c"]
+    };
+    let mut command: Vec<String> = shell.map(String::from).into();
+    command.push(format!("exit {code}"));
+    command
+}
+
+/// A command that leaves `path` behind if it runs.
+fn leave(path: &Path) -> Vec<String> {
+    let path = path.to_str().expect("a UTF-8 path").to_string();
+    if cfg!(windows) {
+        vec!["cmd".into(), "/C".into(), "mkdir".into(), path]
+    } else {
+        vec!["touch".into(), path]
+    }
+}
+
 /// `exec` as the demo user, password from the environment, then `command`.
-fn exec(sandbox: &Sandbox, server: &Server, command: &[&str]) -> std::process::Command {
+fn exec(
+    sandbox: &Sandbox,
+    server: &Server,
+    command: &[impl AsRef<OsStr>],
+) -> std::process::Command {
     let mut cmd = exec_with(sandbox, server, &[], command);
     cmd.env("REGARDS_PASSWORD", DEMO_PASSWORD);
     cmd
@@ -20,7 +53,7 @@ fn exec_with(
     sandbox: &Sandbox,
     server: &Server,
     options: &[&str],
-    command: &[&str],
+    command: &[impl AsRef<OsStr>],
 ) -> std::process::Command {
     let mut cmd = sandbox.std_cmd();
     cmd.args([
@@ -38,6 +71,9 @@ fn exec_with(
     cmd
 }
 
+// Runs `sh`; the next test checks the same through the whole environment,
+// on every system.
+#[cfg(unix)]
 #[test]
 fn the_command_gets_the_token_and_host_but_not_the_password() {
     let server = Server::builder().start();
@@ -68,7 +104,7 @@ fn the_command_gets_no_credential_in_its_environment() {
     const SECRET: &str = "client-secret-EXEC-SENTINEL";
     let server = Server::builder().client("client", SECRET).start();
     let sandbox = Sandbox::new();
-    let out = exec(&sandbox, &server, &["env"])
+    let out = exec(&sandbox, &server, PRINT_ENV)
         .env("REGARDS_CLIENT_SECRET", SECRET)
         .output()
         .unwrap();
@@ -76,7 +112,8 @@ fn the_command_gets_no_credential_in_its_environment() {
     assert_eq!(out.status.code(), Some(0), "{stderr}");
     let env = String::from_utf8(out.stdout).unwrap();
     assert!(env.contains("REGARDS_TOKEN="), "{env}");
-    assert!(env.contains(&format!("REGARDS_HOST={}\n", server.url())));
+    let host = format!("REGARDS_HOST={}", server.url());
+    assert!(env.lines().any(|line| line == host), "{env}");
     for secret in [DEMO_PASSWORD, SECRET] {
         assert!(
             !env.contains(secret),
@@ -88,6 +125,8 @@ fn the_command_gets_no_credential_in_its_environment() {
     assert_eq!(server.token_requests(), 1);
 }
 
+// Reads the command line the kernel keeps in /proc, which only Linux has.
+#[cfg(target_os = "linux")]
 #[test]
 fn the_token_is_on_no_command_line() {
     let server = Server::builder().start();
@@ -113,15 +152,16 @@ fn the_exit_status_is_the_commands() {
     let server = Server::builder().start();
     let sandbox = Sandbox::new();
     for code in [0, 1, 7, 255] {
-        let out = exec(&sandbox, &server, &["sh", "-c", &format!("exit {code}")])
-            .output()
-            .unwrap();
+        let out = exec(&sandbox, &server, &exit_with(code)).output().unwrap();
         assert_eq!(out.status.code(), Some(code));
     }
 }
 
+// Signals are Unix's.
+#[cfg(unix)]
 #[test]
 fn a_signal_is_the_commands_too() {
+    use std::os::unix::process::ExitStatusExt;
     let server = Server::builder().start();
     let sandbox = Sandbox::new();
     let out = exec(&sandbox, &server, &["sh", "-c", "kill -TERM $$"])
@@ -159,12 +199,16 @@ fn a_command_that_cannot_start_is_a_clear_error() {
     );
     assert!(out.stdout.is_empty());
 
-    let not_executable = sandbox.file("script.sh", "#!/bin/sh\necho hi\n");
-    let out = exec(&sandbox, &server, &[not_executable.to_str().unwrap()])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(126));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("permission denied"));
+    // Unix only: a file without its execute bit (Windows runs by extension).
+    #[cfg(unix)]
+    {
+        let not_executable = sandbox.file("script.sh", "#!/bin/sh\necho hi\n");
+        let out = exec(&sandbox, &server, &[not_executable.to_str().unwrap()])
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(126));
+        assert!(String::from_utf8_lossy(&out.stderr).contains("permission denied"));
+    }
 }
 
 #[test]
@@ -172,7 +216,7 @@ fn no_token_no_command() {
     let server = Server::builder().start();
     let sandbox = Sandbox::new();
     let marker = sandbox.path().join("ran");
-    let mut cmd = exec(&sandbox, &server, &["touch", marker.to_str().unwrap()]);
+    let mut cmd = exec(&sandbox, &server, &leave(&marker));
     let out = cmd.env("REGARDS_PASSWORD", "wrong").output().unwrap();
     assert_eq!(out.status.code(), Some(3));
     assert!(!marker.exists(), "the command did not run");
@@ -186,6 +230,8 @@ fn exec_needs_a_command() {
     ran.fails(2);
 }
 
+// The README's `curl -K-` recipe, run by `sh`.
+#[cfg(unix)]
 #[test]
 fn curl_format_keeps_the_token_off_curls_command_line() {
     let server = Server::builder().start();
@@ -217,6 +263,9 @@ fn curl_format_keeps_the_token_off_curls_command_line() {
     assert_eq!(String::from_utf8_lossy(&out.stdout), "200");
 }
 
+// Unix only: there the password is read from stdin's descriptor a byte at
+// a time; elsewhere stdin is read through a buffer, which takes the rest.
+#[cfg(unix)]
 #[test]
 fn password_stdin_leaves_the_rest_of_stdin_to_the_command() {
     let server = Server::builder().start();

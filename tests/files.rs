@@ -6,12 +6,17 @@
 //!
 //! Every run here is bounded: a run that would hang is killed and the test
 //! fails, rather than the test suite hanging.
+//!
+//! Most of these surroundings are Unix's (FIFOs, devices, file modes and
+//! owners, symbolic links any user can make); those tests are Unix-only,
+//! each saying why. The size caps hold everywhere.
 
 mod common;
 
 use std::io::Read;
-use std::os::unix::fs::{MetadataExt, PermissionsExt};
-use std::path::{Path, PathBuf};
+#[cfg(unix)]
+use std::path::Path;
+use std::path::PathBuf;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
@@ -21,9 +26,11 @@ use common::*;
 /// below "forever".
 const LIMIT: Duration = Duration::from_secs(30);
 /// Another user, for files that must not be trusted.
+#[cfg(unix)]
 const NOBODY: u32 = 65534;
 /// Virtual memory for runs fed an endless or huge input (`ulimit -v`, in
 /// KiB): a run needs a few tens of MiB; reading 1 GiB whole cannot fit.
+#[cfg(unix)]
 const MEMORY_KIB: u32 = 512 * 1024;
 
 /// Runs `cmd`, killing it and failing the test if it is still running
@@ -76,6 +83,7 @@ fn get(sandbox: &Sandbox, server: &Server) -> Command {
 
 /// `cmd` run by `shell -c` after `ulimit -v MEMORY_KIB` and `line`, which
 /// starts the tool as `"$0"` with its arguments as `"$@"`.
+#[cfg(unix)]
 fn under(shell: &str, cmd: &Command, line: &str) -> Command {
     let mut wrapped = around(shell, cmd);
     wrapped
@@ -86,6 +94,21 @@ fn under(shell: &str, cmd: &Command, line: &str) -> Command {
     wrapped
 }
 
+/// `cmd` in bounded memory where the shell can set a limit.
+#[cfg(unix)]
+fn capped(cmd: &Command) -> Command {
+    under("sh", cmd, r#"exec "$0" "$@""#)
+}
+
+/// Windows has no `ulimit`: only the time is bounded.
+#[cfg(not(unix))]
+fn capped(cmd: &Command) -> Command {
+    let mut same = around(cmd.get_program(), cmd);
+    same.args(cmd.get_args());
+    same
+}
+
+#[cfg(unix)]
 fn mkfifo(path: &Path) {
     let _ = std::fs::remove_file(path);
     let made = Command::new("mkfifo").arg(path).status().expect("mkfifo");
@@ -105,6 +128,7 @@ fn token_file(sandbox: &Sandbox) -> PathBuf {
 
 /// The one file with this extension in the lock folder (the account's
 /// lock, or its failed-login marker).
+#[cfg(unix)]
 fn in_lock_dir(sandbox: &Sandbox, extension: &str) -> PathBuf {
     let files: Vec<PathBuf> = std::fs::read_dir(sandbox.lock_dir())
         .expect("the lock folder")
@@ -118,6 +142,7 @@ fn in_lock_dir(sandbox: &Sandbox, extension: &str) -> PathBuf {
 
 /// Where the account's failed-login marker is (or would be): beside its
 /// lock, under the same name.
+#[cfg(unix)]
 fn refusal_marker(sandbox: &Sandbox) -> PathBuf {
     in_lock_dir(sandbox, "lock").with_extension("attempt")
 }
@@ -128,17 +153,15 @@ fn cached(sandbox: &Sandbox, server: &Server) -> String {
     first.ok().trim_end().to_string()
 }
 
+#[cfg(unix)]
 fn is_root() -> bool {
     // SAFETY: geteuid has no preconditions and cannot fail.
     unsafe { libc::geteuid() == 0 }
 }
 
+#[cfg(unix)]
 fn chown(path: &Path, uid: u32) {
     std::os::unix::fs::chown(path, Some(uid), Some(uid)).expect("chown");
-}
-
-fn mode(path: &Path) -> u32 {
-    std::fs::metadata(path).expect("metadata").mode() & 0o777
 }
 
 // ---- FIFOs and symbolic links ---------------------------------------------
@@ -146,6 +169,8 @@ fn mode(path: &Path) -> u32 {
 /// A FIFO nobody writes to, in place of the cache entry, the refusal
 /// marker and the index: each is skipped with a warning naming it, the run
 /// logs in, and the next token replaces the FIFO.
+// FIFOs are Unix's.
+#[cfg(unix)]
 #[test]
 fn fifos_in_place_of_cache_files_are_skipped_without_hanging() {
     let server = Server::builder().start();
@@ -174,6 +199,8 @@ fn fifos_in_place_of_cache_files_are_skipped_without_hanging() {
 
 /// A FIFO named as the config file, `--ca-cert` or `--password-file` is a
 /// usage error at once (exit 2), before anything is sent.
+// FIFOs are Unix's.
+#[cfg(unix)]
 #[test]
 fn fifos_named_as_inputs_are_refused_at_once() {
     let server = Server::builder().start();
@@ -222,6 +249,8 @@ fn fifos_named_as_inputs_are_refused_at_once() {
 /// `--password-file <(pass show x)` (bash's process substitution: a pipe
 /// at /dev/fd/N) and `--password-file /dev/stdin` fed by a pipe still
 /// work: a pipe this process was handed is the user's own.
+// Process substitution and /dev/stdin are a Unix shell's.
+#[cfg(unix)]
 #[test]
 fn a_password_from_a_pipe_the_shell_passes_still_works() {
     let server = Server::builder().start();
@@ -248,6 +277,9 @@ fn a_password_from_a_pipe_the_shell_passes_still_works() {
 /// A symbolic link in place of the cache entry is not followed, even to a
 /// good entry of the same user: it is skipped with a warning and replaced,
 /// and what it pointed to is left alone.
+// Unix only: the tool refuses links with O_NOFOLLOW there, and making a
+// link on Windows needs a privilege the tests do not have.
+#[cfg(unix)]
 #[test]
 fn a_symbolic_link_in_place_of_a_cache_entry_is_not_followed() {
     let server = Server::builder().start();
@@ -276,13 +308,15 @@ fn a_symbolic_link_in_place_of_a_cache_entry_is_not_followed() {
 /// folder it points to keeps its mode: the tool never changes a link's
 /// target. Without the token folder the token is printed with a warning;
 /// without the lock folder no login is sent (exit 2).
+// Unix only: links and folder modes, as above.
+#[cfg(unix)]
 #[test]
 fn folders_that_are_symbolic_links_are_not_used_or_changed() {
     let server = Server::builder().start();
     let sandbox = Sandbox::new();
     let target = sandbox.path().join("somewhere");
     std::fs::create_dir(&target).unwrap();
-    std::fs::set_permissions(&target, std::fs::Permissions::from_mode(0o755)).unwrap();
+    set_mode(&target, 0o755);
     let tokens = sandbox.cache_dir().join("tokens");
     std::fs::create_dir_all(sandbox.cache_dir()).unwrap();
     std::os::unix::fs::symlink(&target, &tokens).unwrap();
@@ -315,6 +349,8 @@ fn folders_that_are_symbolic_links_are_not_used_or_changed() {
 
 /// A config file others can read is normal; one others can change gets a
 /// warning (its host decides where the password goes), and is still used.
+// File modes are Unix's; the tool checks no Windows ACL.
+#[cfg(unix)]
 #[test]
 fn a_config_file_others_can_change_draws_a_warning() {
     let server = Server::builder().start();
@@ -325,7 +361,7 @@ fn a_config_file_others_can_change_draws_a_warning() {
         config.display()
     );
     for (mode, warned) in [(0o644, false), (0o664, false), (0o666, true)] {
-        std::fs::set_permissions(&config, std::fs::Permissions::from_mode(mode)).unwrap();
+        set_mode(&config, mode);
         let mut cmd = sandbox.std_login(&server);
         cmd.env("REGARDS_TOKEN_CONFIG", &config)
             .env("REGARDS_PASSWORD", DEMO_PASSWORD);
@@ -382,7 +418,7 @@ fn inputs_over_their_cap_are_refused() {
     );
 
     let password = padded("password", &format!("{DEMO_PASSWORD}\n"), 64 * KIB + 1);
-    std::fs::set_permissions(&password, std::fs::Permissions::from_mode(0o600)).unwrap();
+    make_private(&password);
     let mut cmd = sandbox.std_login(&server);
     cmd.arg("--password-file").arg(&password);
     let ran = bounded(&mut cmd);
@@ -415,6 +451,8 @@ fn inputs_over_their_cap_are_refused() {
 /// `/dev/zero` as every input: refused quickly with exit 2, in bounded
 /// memory. Named as a file, it is a device, not a regular file; read
 /// through stdin (where any file is accepted), the cap ends the read.
+// /dev/zero and the `sh` redirections are Unix's.
+#[cfg(unix)]
 #[test]
 fn dev_zero_as_any_input_ends_quickly_with_exit_2() {
     let server = Server::builder().start();
@@ -478,7 +516,7 @@ fn a_huge_cache_entry_is_a_miss_read_in_bounded_memory() {
         .unwrap();
     let mut cmd = get(&sandbox, &server);
     cmd.arg("-v");
-    let out = bounded(&mut under("sh", &cmd, r#"exec "$0" "$@""#));
+    let out = bounded(&mut capped(&cmd));
     assert_eq!(claims(out.ok().trim_end())["sub"], DEMO_LOGIN);
     let line = format!(
         "regards-token: ignoring {}: it is larger than 80 KiB",
@@ -489,7 +527,9 @@ fn a_huge_cache_entry_is_a_miss_read_in_bounded_memory() {
 }
 
 // ---- other users' files (needs root to give files away) -------------------
+// File owners and modes are Unix's: these tests are Unix-only.
 
+#[cfg(unix)]
 fn needs_root(test: &str) -> bool {
     if !is_root() {
         eprintln!("{test}: SKIPPED: only root can give a file to another user");
@@ -500,6 +540,7 @@ fn needs_root(test: &str) -> bool {
 /// Another user's entry (mode 0644, holding a token of its own) is not
 /// served; nor is one of ours that others can write. Each is a miss with
 /// a warning naming the file and the reason, then replaced.
+#[cfg(unix)]
 #[test]
 fn cache_files_others_control_are_not_trusted() {
     if !needs_root("cache_files_others_control_are_not_trusted") {
@@ -514,7 +555,7 @@ fn cache_files_others_control_are_not_trusted() {
         .unwrap()
         .replace(&real, "planted.by.someone-else");
     std::fs::write(&entry, planted).unwrap();
-    std::fs::set_permissions(&entry, std::fs::Permissions::from_mode(0o644)).unwrap();
+    set_mode(&entry, 0o644);
     chown(&entry, NOBODY);
     chown(&index, NOBODY);
 
@@ -530,9 +571,10 @@ fn cache_files_others_control_are_not_trusted() {
         assert!(out.stderr.contains(&line), "{line}\n{}", out.stderr);
     }
     assert_eq!(server.token_requests(), 2);
+    use std::os::unix::fs::MetadataExt;
     assert_eq!(std::fs::metadata(&entry).unwrap().uid(), 0, "replaced");
 
-    std::fs::set_permissions(&entry, std::fs::Permissions::from_mode(0o666)).unwrap();
+    set_mode(&entry, 0o666);
     let out = bounded(&mut get(&sandbox, &server));
     let line = format!(
         "regards-token: warning: ignoring {}: other users can write to it (mode 666)",
@@ -544,6 +586,7 @@ fn cache_files_others_control_are_not_trusted() {
 
 /// A refusal marker someone else left cannot stop a login: it is ignored
 /// with a warning, and the password is judged by the server.
+#[cfg(unix)]
 #[test]
 fn a_refusal_marker_left_by_someone_else_is_ignored() {
     if !needs_root("a_refusal_marker_left_by_someone_else_is_ignored") {
@@ -573,6 +616,7 @@ fn a_refusal_marker_left_by_someone_else_is_ignored() {
 /// A lock folder, or a lock file, that belongs to someone else stops the
 /// login with a usage error naming it (exit 2): they could hold the lock or
 /// swap it. Their folder is left as it was.
+#[cfg(unix)]
 #[test]
 fn a_lock_someone_else_controls_stops_the_login() {
     if !needs_root("a_lock_someone_else_controls_stops_the_login") {
@@ -582,7 +626,7 @@ fn a_lock_someone_else_controls_stops_the_login() {
     let sandbox = Sandbox::new();
     let locks = sandbox.lock_dir();
     std::fs::create_dir_all(&locks).unwrap();
-    std::fs::set_permissions(&locks, std::fs::Permissions::from_mode(0o755)).unwrap();
+    set_mode(&locks, 0o755);
     chown(&locks, NOBODY);
 
     let ran = bounded(&mut get(&sandbox, &server));
@@ -620,6 +664,7 @@ fn a_lock_someone_else_controls_stops_the_login() {
 /// A cache folder that belongs to someone else, or sits in a folder of
 /// someone else's, is not written to: the token is printed with a
 /// warning, and nothing is left in it.
+#[cfg(unix)]
 #[test]
 fn a_cache_folder_someone_else_controls_is_not_written_to() {
     if !needs_root("a_cache_folder_someone_else_controls_is_not_written_to") {
@@ -629,7 +674,7 @@ fn a_cache_folder_someone_else_controls_is_not_written_to() {
     let sandbox = Sandbox::new();
     let cache = sandbox.cache_dir();
     std::fs::create_dir_all(&cache).unwrap();
-    std::fs::set_permissions(&cache, std::fs::Permissions::from_mode(0o777)).unwrap();
+    set_mode(&cache, 0o777);
     chown(&cache, NOBODY);
 
     let out = bounded(&mut get(&sandbox, &server));

@@ -5,6 +5,9 @@
 //! secret the server knows, and is checked for leaking either (or the
 //! token, outside stdout on success) and for leaving anything readable by
 //! group or others under its sandbox.
+//!
+//! On Windows the runs are made as they are: it has no umask and no mode
+//! bits to check, no `sh` for the preludes, and no Secret Service.
 
 mod common;
 
@@ -14,13 +17,19 @@ use std::fs::{File, TryLockError};
 use std::hash::BuildHasher;
 use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
-use std::os::unix::fs::PermissionsExt;
+#[cfg(any(
+    target_os = "linux",
+    target_os = "freebsd",
+    target_os = "openbsd",
+    target_os = "netbsd"
+))]
 use std::os::unix::net::{UnixListener, UnixStream};
+#[cfg(unix)]
 use std::os::unix::process::ExitStatusExt;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::process::{Command, ExitStatus, Stdio};
+use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex};
 use std::thread;
 use std::time::{Duration, Instant};
 
@@ -67,6 +76,7 @@ fn get(sandbox: &Sandbox, url: &str) -> Command {
 /// `cmd` started by `sh` after `umask 000` and `prelude` (more shell
 /// commands, e.g. `ulimit`), with the same environment and folder. `exec`
 /// keeps the process id, so killing the child kills the tool itself.
+#[cfg(unix)]
 fn hostile(cmd: &Command, prelude: &str) -> Command {
     let mut shell = around("sh", cmd);
     shell
@@ -78,12 +88,34 @@ fn hostile(cmd: &Command, prelude: &str) -> Command {
     shell
 }
 
+/// Windows has no umask and no `sh`: `cmd` as it is.
+#[cfg(not(unix))]
+fn hostile(cmd: &Command, prelude: &str) -> Command {
+    assert_eq!(prelude, "", "shell preludes are for Unix");
+    let mut same = around(cmd.get_program(), cmd);
+    same.args(cmd.get_args()).stdin(Stdio::null());
+    same
+}
+
+/// Whether a child ended because it was killed.
+#[cfg(unix)]
+fn was_killed(status: ExitStatus) -> bool {
+    status.signal().is_some()
+}
+
+/// Windows ends a killed process with exit code 1 (`TerminateProcess`);
+/// the runs killed here exit 0 when they finish first.
+#[cfg(not(unix))]
+fn was_killed(status: ExitStatus) -> bool {
+    !status.success()
+}
+
 fn ran(output: std::process::Output) -> Ran {
     Ran {
         code: output.status.code().unwrap_or_else(|| {
             panic!(
-                "killed by signal {:?}; stderr:\n{}",
-                output.status.signal(),
+                "killed ({}); stderr:\n{}",
+                output.status,
                 String::from_utf8_lossy(&output.stderr)
             )
         }),
@@ -106,13 +138,18 @@ fn run_checked(sandbox: &Sandbox, cmd: &Command, prelude: &str) -> Ran {
             out.stderr
         );
     }
+    // Windows files have no mode bits to check.
+    #[cfg(unix)]
     assert_private(sandbox.path(), &[]);
+    #[cfg(not(unix))]
+    let _ = sandbox;
     out
 }
 
 /// Asserts no file or folder under `root` (other than `except`) can be
 /// read, written or entered by group or others. Returns how many were
 /// checked.
+#[cfg(unix)]
 fn assert_private(root: &Path, except: &[&Path]) -> usize {
     let mut checked = 0;
     let mut pending = vec![root.to_path_buf()];
@@ -125,6 +162,7 @@ fn assert_private(root: &Path, except: &[&Path]) -> usize {
             if except.contains(&path.as_path()) {
                 continue;
             }
+            use std::os::unix::fs::PermissionsExt;
             let meta = std::fs::symlink_metadata(&path).expect("stat");
             assert_eq!(
                 meta.permissions().mode() & 0o077,
@@ -447,18 +485,31 @@ fn an_answer_broken_mid_body_is_one_attempt() {
 
 /// A D-Bus "session bus" that accepts connections and never says a word:
 /// what a wedged dbus-daemon or a keyring stuck on a prompt looks like.
+// The Secret Service is the keyring of Linux and the BSDs only.
+#[cfg(any(
+    target_os = "linux",
+    target_os = "freebsd",
+    target_os = "openbsd",
+    target_os = "netbsd"
+))]
 struct SilentBus {
     _dir: tempfile::TempDir,
     address: String,
-    accepted: Arc<Mutex<Vec<UnixStream>>>,
+    accepted: Arc<std::sync::Mutex<Vec<UnixStream>>>,
 }
 
+#[cfg(any(
+    target_os = "linux",
+    target_os = "freebsd",
+    target_os = "openbsd",
+    target_os = "netbsd"
+))]
 impl SilentBus {
     fn start() -> SilentBus {
         let dir = tempfile::tempdir().expect("temp dir");
         let path = dir.path().join("bus");
         let listener = UnixListener::bind(&path).expect("bind a unix socket");
-        let accepted = Arc::new(Mutex::new(Vec::new()));
+        let accepted = Arc::new(std::sync::Mutex::new(Vec::new()));
         let held = accepted.clone();
         thread::spawn(move || {
             for stream in listener.incoming().flatten() {
@@ -490,6 +541,13 @@ impl SilentBus {
 /// Under `--cache auto` a keyring that never answers costs the probe's
 /// deadline (2 s without a terminal), then the token is kept in a file with
 /// the one warning saying why, and the run succeeds.
+// The Secret Service is the keyring of Linux and the BSDs only.
+#[cfg(any(
+    target_os = "linux",
+    target_os = "freebsd",
+    target_os = "openbsd",
+    target_os = "netbsd"
+))]
 #[test]
 fn a_silent_keyring_costs_auto_its_deadline_then_files_are_used() {
     let bus = SilentBus::start();
@@ -526,6 +584,13 @@ fn a_silent_keyring_costs_auto_its_deadline_then_files_are_used() {
 
 /// Under `--cache keyring` the same silent keyring is exit 6 "keyring
 /// unavailable" within the same bound, before any password is sent.
+// The Secret Service is the keyring of Linux and the BSDs only.
+#[cfg(any(
+    target_os = "linux",
+    target_os = "freebsd",
+    target_os = "openbsd",
+    target_os = "netbsd"
+))]
 #[test]
 fn a_silent_keyring_fails_cache_keyring_with_code_6_in_time() {
     let bus = SilentBus::start();
@@ -580,7 +645,10 @@ fn a_run_killed_inside_the_login_lock_does_not_block_the_next() {
     assert!(is_held(&lock), "the run holds {}", lock.display());
     child.kill().expect("SIGKILL");
     let killed = child.wait_with_output().expect("reap");
+    #[cfg(unix)]
     assert_eq!(killed.status.signal(), Some(libc::SIGKILL));
+    #[cfg(not(unix))]
+    assert!(was_killed(killed.status), "{:?}", killed.status);
     assert!(killed.stdout.is_empty());
     let said = String::from_utf8_lossy(&killed.stderr);
     for secret in [PASSWORD, CLIENT_SECRET] {
@@ -654,9 +722,10 @@ fn runs_killed_while_storing_leave_a_whole_entry() {
             .expect("start");
         thread::sleep(Duration::from_micros(random.hash_one(round) % whole));
         child.kill().expect("SIGKILL");
-        match child.wait().expect("reap").signal() {
-            Some(_) => killed += 1,
-            None => finished += 1,
+        if was_killed(child.wait().expect("reap")) {
+            killed += 1;
+        } else {
+            finished += 1;
         }
         for path in files_in(&tokens_dir(&sandbox)) {
             if named(&path).ends_with(".json") {
@@ -708,10 +777,10 @@ fn an_unwritable_cache_only_costs_a_warning() {
     let sandbox = Sandbox::new();
     let blocker = sandbox.path().join("not-a-folder");
     std::fs::write(&blocker, "").expect("write");
-    std::fs::set_permissions(&blocker, std::fs::Permissions::from_mode(0o600)).expect("chmod");
+    make_private(&blocker);
     let mut cmd = get(&sandbox, &server.url());
     cmd.args(["--cache", "file"])
-        .env("XDG_CACHE_HOME", blocker.join("cache"));
+        .env(CACHE_HOME, blocker.join("cache"));
     let out = run_checked(&sandbox, &cmd, "");
     assert_eq!(claims(out.ok().trim_end())["sub"], LOGIN);
     assert!(
@@ -721,33 +790,39 @@ fn an_unwritable_cache_only_costs_a_warning() {
         out.stderr
     );
 
-    // No file can be written at all (`ulimit -f 0`): not even the marker
-    // that keeps parallel runs from each sending the password. Then the
-    // run does not send it (exit 2), and leaves nothing behind.
-    let sandbox = Sandbox::new();
-    let mut cmd = get(&sandbox, &server.url());
-    cmd.args(["--cache", "file"]);
-    let out = run_checked(&sandbox, &cmd, "trap '' XFSZ; ulimit -f 0;");
-    assert!(
-        out.fails(2).contains("cannot write the login marker"),
-        "{}",
-        out.stderr
-    );
-    assert_eq!(server.token_requests(), 1, "not sent");
-    assert_eq!(
-        files_in(&tokens_dir(&sandbox)),
-        Vec::<PathBuf>::new(),
-        "no entry and no temporary file left"
-    );
-    // With room again, the next run logs in, and works.
-    let out = run_checked(&sandbox, &cmd, "");
-    assert_eq!(claims(out.ok().trim_end())["sub"], LOGIN);
-    assert_eq!(server.token_requests(), 2);
+    // No file can be written at all (`ulimit -f 0`, a Unix shell's): not
+    // even the marker that keeps parallel runs from each sending the
+    // password. Then the run does not send it (exit 2), and leaves nothing
+    // behind.
+    #[cfg(unix)]
+    {
+        let sandbox = Sandbox::new();
+        let mut cmd = get(&sandbox, &server.url());
+        cmd.args(["--cache", "file"]);
+        let out = run_checked(&sandbox, &cmd, "trap '' XFSZ; ulimit -f 0;");
+        assert!(
+            out.fails(2).contains("cannot write the login marker"),
+            "{}",
+            out.stderr
+        );
+        assert_eq!(server.token_requests(), 1, "not sent");
+        assert_eq!(
+            files_in(&tokens_dir(&sandbox)),
+            Vec::<PathBuf>::new(),
+            "no entry and no temporary file left"
+        );
+        // With room again, the next run logs in, and works.
+        let out = run_checked(&sandbox, &cmd, "");
+        assert_eq!(claims(out.ok().trim_end())["sub"], LOGIN);
+        assert_eq!(server.token_requests(), 2);
+    }
 }
 
 /// Unmounts a tmpfs when dropped, even when the test fails.
+#[cfg(target_os = "linux")]
 struct Mounted(PathBuf);
 
+#[cfg(target_os = "linux")]
 impl Drop for Mounted {
     fn drop(&mut self) {
         let _ = Command::new("umount").arg("-l").arg(&self.0).status();
@@ -757,6 +832,8 @@ impl Drop for Mounted {
 /// A cache folder on a full disk (a 4 KiB tmpfs, filled): the token is
 /// printed with a warning and no partial file is left. Needs the right to
 /// mount (root with CAP_SYS_ADMIN); skipped with a message otherwise.
+// A tmpfs is Linux's.
+#[cfg(target_os = "linux")]
 #[test]
 fn a_full_disk_only_costs_a_warning() {
     let sandbox = Sandbox::new();
@@ -778,7 +855,7 @@ fn a_full_disk_only_costs_a_warning() {
         .write(true)
         .open(&filler)
         .expect("create the filler");
-    std::fs::set_permissions(&filler, std::fs::Permissions::from_mode(0o600)).expect("chmod");
+    set_mode(&filler, 0o600);
     let chunk = [0u8; 4096];
     while file.write_all(&chunk).is_ok() {}
     drop(file);
@@ -788,7 +865,7 @@ fn a_full_disk_only_costs_a_warning() {
     let server = server(vec![]);
     let mut cmd = get(&sandbox, &server.url());
     cmd.args(["--cache", "file"])
-        .env("XDG_CACHE_HOME", disk.path().join("cache"))
+        .env(CACHE_HOME, disk.path().join("cache"))
         .env("XDG_RUNTIME_DIR", disk.path().join("run"));
     let out = run_checked(&sandbox, &cmd, "");
     assert!(
@@ -802,7 +879,7 @@ fn a_full_disk_only_costs_a_warning() {
     // Only the cache full: the token is printed, not cached.
     let mut cmd = get(&sandbox, &server.url());
     cmd.args(["--cache", "file"])
-        .env("XDG_CACHE_HOME", disk.path().join("cache"));
+        .env(CACHE_HOME, disk.path().join("cache"));
     let out = run_checked(&sandbox, &cmd, "");
     assert_eq!(claims(out.ok().trim_end())["sub"], LOGIN);
     assert!(

@@ -1,7 +1,8 @@
 //! `get`, `status` and `logout` with the real keyrings, driven through the
-//! binary. Like `keyring_store.rs`, each test runs only where
-//! `.ci/keyring-tests` started that keyring, and prints the marker the
-//! script checks, so a CI run cannot pass without exercising it.
+//! binary. Like `keyring_store.rs`, each test runs only where this
+//! system's script (`SCRIPT`) started or prepared that keyring, and prints
+//! the marker the script checks, so a CI run cannot pass without
+//! exercising it.
 
 mod common;
 
@@ -15,12 +16,18 @@ use regards_token::cache::keyring::{self, KeyringOptions};
 
 const MARKER: &str = "KEYRING-TEST-RAN";
 
+/// The script that runs these tests against this system's keyrings.
+#[cfg(not(any(target_os = "macos", windows)))]
+const SCRIPT: &str = ".ci/keyring-tests";
+#[cfg(target_os = "macos")]
+const SCRIPT: &str = ".ci/keyring-tests-macos";
+#[cfg(windows)]
+const SCRIPT: &str = ".ci/keyring-tests-windows.ps1";
+
 fn enabled(var: &str, tier: &str) -> bool {
     let on = std::env::var(var).as_deref() == Ok("1");
     if !on {
-        eprintln!(
-            "keyring_get: the {tier} test was NOT run: run .ci/keyring-tests (or set {var}=1)"
-        );
+        eprintln!("keyring_get: the {tier} test was NOT run: run {SCRIPT} (or set {var}=1)");
     }
     on
 }
@@ -74,14 +81,18 @@ fn doctor_entry_left(tier: &str) -> bool {
 }
 
 fn has_doctor_entry(tier: &str) -> bool {
-    if tier != "keyutils" {
-        return secret_service_has_probe();
+    #[cfg(target_os = "linux")]
+    if tier == "keyutils" {
+        let out = std::process::Command::new("keyctl")
+            .args(["show", "@s"])
+            .output()
+            .expect("keyctl runs");
+        return String::from_utf8_lossy(&out.stdout).contains(PROBE_HOST);
     }
-    let out = std::process::Command::new("keyctl")
-        .args(["show", "@s"])
-        .output()
-        .expect("keyctl runs");
-    String::from_utf8_lossy(&out.stdout).contains(PROBE_HOST)
+    // Only Linux has a second tier; elsewhere it is the system's one.
+    #[cfg(not(target_os = "linux"))]
+    let _ = tier;
+    native_store_has_probe()
 }
 
 /// Leaves a test entry in `tier` and checks `has_doctor_entry` sees it,
@@ -111,7 +122,14 @@ fn a_planted_entry_is_seen(tier: &str) {
     assert!(!doctor_entry_left(tier));
 }
 
-fn secret_service_has_probe() -> bool {
+/// Whether the Secret Service holds a `doctor` test entry.
+#[cfg(any(
+    target_os = "linux",
+    target_os = "freebsd",
+    target_os = "openbsd",
+    target_os = "netbsd"
+))]
+fn native_store_has_probe() -> bool {
     use keyring_core::api::CredentialStoreApi;
     let store = zbus_secret_service_keyring_store::Store::new().expect("the Secret Service");
     let spec = HashMap::from([("service", "regards-token")]);
@@ -122,6 +140,34 @@ fn secret_service_has_probe() -> bool {
             .get("username")
             .is_some_and(|user| user.contains(PROBE_HOST))
     })
+}
+
+/// Whether the default keychain holds a `doctor` test entry (its
+/// attributes only are read: no secret, so no access prompt).
+#[cfg(target_os = "macos")]
+fn native_store_has_probe() -> bool {
+    let store = apple_native_keyring_store::keychain::Store::new().expect("the Keychain");
+    has_probe(&*store)
+}
+
+/// Whether the Credential Manager holds a `doctor` test entry.
+#[cfg(windows)]
+fn native_store_has_probe() -> bool {
+    let store = windows_native_keyring_store::Store::new().expect("the Credential Manager");
+    has_probe(&*store)
+}
+
+/// Whether `store` has an entry of this tool for a `doctor` test key.
+#[cfg(any(target_os = "macos", windows))]
+fn has_probe(store: &impl keyring_core::api::CredentialStoreApi) -> bool {
+    store
+        .search(&HashMap::new())
+        .expect("search")
+        .iter()
+        .filter_map(|entry| entry.get_specifiers())
+        .any(|(service, user)| {
+            service == regards_token::cache::key::SERVICE && user.contains(PROBE_HOST)
+        })
 }
 
 /// The logins `server` saw (`doctor` sends an anonymous GET instead).
@@ -217,6 +263,13 @@ fn keeps_tokens_in(tier: &str) {
     eprintln!("{MARKER} tier={tier}");
 }
 
+// The Secret Service is the keyring of Linux and the BSDs only.
+#[cfg(any(
+    target_os = "linux",
+    target_os = "freebsd",
+    target_os = "openbsd",
+    target_os = "netbsd"
+))]
 #[test]
 fn get_keeps_tokens_in_the_secret_service() {
     if enabled("REGARDS_TOKEN_TEST_SECRET_SERVICE", "secret-service") {
@@ -224,6 +277,8 @@ fn get_keeps_tokens_in_the_secret_service() {
     }
 }
 
+// The kernel keyring is Linux's.
+#[cfg(target_os = "linux")]
 #[test]
 fn get_keeps_tokens_in_the_kernel_keyring() {
     if enabled("REGARDS_TOKEN_TEST_KEYUTILS", "keyutils") {
@@ -237,6 +292,8 @@ fn get_keeps_tokens_in_the_kernel_keyring() {
 /// `get --cache auto` says once, in plain words, that the token went to a
 /// file, and a hit says nothing. `.ci/keyring-tests` makes the session
 /// keyring read-only for this test.
+// The kernel keyring is Linux's.
+#[cfg(target_os = "linux")]
 #[test]
 fn doctor_and_get_agree_on_a_kernel_keyring_that_refuses_writes() {
     if !enabled("REGARDS_TOKEN_TEST_KEYUTILS_READONLY", "read-only keyutils") {
@@ -286,4 +343,23 @@ fn doctor_and_get_agree_on_a_kernel_keyring_that_refuses_writes() {
     assert_eq!(logins(&server), 2, "the keyring run, then one for auto");
     assert!(!doctor_entry_left(tier));
     eprintln!("{MARKER} tier=keyutils-readonly");
+}
+
+/// The Keychain, as `.ci/keyring-tests-macos` prepared it (a throwaway
+/// keychain, unlocked, made this user's default).
+#[cfg(target_os = "macos")]
+#[test]
+fn get_keeps_tokens_in_the_keychain() {
+    if enabled("REGARDS_TOKEN_TEST_KEYCHAIN", "keychain") {
+        keeps_tokens_in("keychain");
+    }
+}
+
+/// The Windows Credential Manager of the user running the tests.
+#[cfg(windows)]
+#[test]
+fn get_keeps_tokens_in_the_credential_manager() {
+    if enabled("REGARDS_TOKEN_TEST_WINDOWS", "windows") {
+        keeps_tokens_in("windows");
+    }
 }

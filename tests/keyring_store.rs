@@ -1,12 +1,13 @@
-//! The keyring tiers against the real Secret Service and the real kernel
-//! keyring. A developer's machine may have neither, so each test runs only
-//! when `.ci/keyring-tests` (which starts them) sets its variable, and says
-//! so on stderr otherwise; when it runs it prints a marker the script looks
-//! for, so that a CI run cannot pass without having exercised the keyring.
-//! Run with `-- --nocapture` to see those lines.
+//! The keyring tiers against the real keyrings: the Secret Service and
+//! the kernel keyring on Linux, the Keychain on macOS, the Credential
+//! Manager on Windows. A developer's machine may have none it can spare, so
+//! each test runs only when this system's script (`SCRIPT`, which starts
+//! or prepares the keyring) sets its variable, and says so on stderr
+//! otherwise; when it runs it prints a marker the script looks for, so that
+//! a CI run cannot pass without having exercised the keyring. Run with
+//! `-- --nocapture` to see those lines.
 
 use std::env;
-use std::process::Command;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use regards_token::cache::CacheKey;
@@ -14,6 +15,14 @@ use regards_token::cache::keyring::{self, KeyringOptions};
 use regards_token::cache::store::Store;
 
 const MARKER: &str = "KEYRING-TEST-RAN";
+
+/// The script that runs these tests against this system's keyrings.
+#[cfg(not(any(target_os = "macos", windows)))]
+const SCRIPT: &str = ".ci/keyring-tests";
+#[cfg(target_os = "macos")]
+const SCRIPT: &str = ".ci/keyring-tests-macos";
+#[cfg(windows)]
+const SCRIPT: &str = ".ci/keyring-tests-windows.ps1";
 
 fn enabled(var: &str, tier: &str) -> bool {
     if env::var(var).as_deref() == Ok("1") {
@@ -26,7 +35,7 @@ fn enabled(var: &str, tier: &str) -> bool {
 fn not_run(tier: &str, how: &str) {
     eprintln!(
         "keyring_store: the {tier} test was NOT run: it needs a real keyring; \
-         run .ci/keyring-tests (or {how})"
+         run {SCRIPT} (or {how})"
     );
 }
 
@@ -107,6 +116,13 @@ fn exercise(opts: &KeyringOptions, tier: &str) {
     eprintln!("{MARKER} tier={tier}");
 }
 
+// The Secret Service is the keyring of Linux and the BSDs only.
+#[cfg(any(
+    target_os = "linux",
+    target_os = "freebsd",
+    target_os = "openbsd",
+    target_os = "netbsd"
+))]
 #[test]
 fn secret_service_keeps_and_forgets_entries() {
     if !enabled("REGARDS_TOKEN_TEST_SECRET_SERVICE", "secret-service") {
@@ -127,8 +143,11 @@ fn secret_service_keeps_and_forgets_entries() {
     );
 }
 
+// The kernel keyring is Linux's.
+#[cfg(target_os = "linux")]
 #[test]
 fn keyutils_keeps_and_forgets_entries() {
+    use std::process::Command;
     if !enabled("REGARDS_TOKEN_TEST_KEYUTILS", "keyutils") {
         return;
     }
@@ -147,6 +166,8 @@ fn keyutils_keeps_and_forgets_entries() {
     assert_eq!(store.delete(&key), Ok(true));
 }
 
+// The kernel keyring is Linux's.
+#[cfg(target_os = "linux")]
 #[test]
 fn without_a_session_bus_keyutils_is_used() {
     if !enabled("REGARDS_TOKEN_TEST_KEYUTILS", "keyutils fall-back") {
@@ -157,6 +178,14 @@ fn without_a_session_bus_keyutils_is_used() {
 }
 
 /// Needs no keyring: a bus that is not there is noticed without waiting.
+// The Secret Service is the keyring of Linux and the BSDs only (elsewhere
+// the system's keyring would be opened instead).
+#[cfg(any(
+    target_os = "linux",
+    target_os = "freebsd",
+    target_os = "openbsd",
+    target_os = "netbsd"
+))]
 #[test]
 fn a_missing_session_bus_is_skipped_at_once() {
     let opts = options(&["keyutils"], Some("unix:path=/nonexistent".into()));
@@ -182,6 +211,13 @@ fn a_missing_session_bus_is_skipped_at_once() {
 /// daemon does: the real Secret Service store must be given up at the
 /// deadline. zbus reads the address from the environment itself, so the
 /// script points `DBUS_SESSION_BUS_ADDRESS` at the socket this test makes.
+// The Secret Service is the keyring of Linux and the BSDs only.
+#[cfg(any(
+    target_os = "linux",
+    target_os = "freebsd",
+    target_os = "openbsd",
+    target_os = "netbsd"
+))]
 #[test]
 fn a_silent_session_bus_is_given_up_at_the_deadline() {
     let Ok(path) = env::var("REGARDS_TOKEN_TEST_SILENT_BUS") else {
@@ -210,4 +246,78 @@ fn a_silent_session_bus_is_given_up_at_the_deadline() {
         skipped[0].reason
     );
     eprintln!("{MARKER} tier=silent-bus");
+}
+
+/// The Keychain: `.ci/keyring-tests-macos` made a throwaway keychain,
+/// unlocked, this user's default one, which is the one the tier uses.
+#[cfg(target_os = "macos")]
+#[test]
+fn keychain_keeps_and_forgets_entries() {
+    use std::process::Command;
+    if !enabled("REGARDS_TOKEN_TEST_KEYCHAIN", "keychain") {
+        return;
+    }
+    // The entry really is in the default keychain, where `security`
+    // finds it (without -w: its attributes only, no secret is printed).
+    let key = fresh_key("keychain");
+    let (store, _) = keyring::open(&options(&[], None), &key).expect("opens");
+    store.set(&key, b"seen from outside").expect("set");
+    let found = Command::new("security")
+        .args(["find-generic-password", "-s", "regards-token", "-a"])
+        .arg(key.account())
+        .output()
+        .expect("security runs");
+    assert!(found.status.success(), "security does not find the entry");
+    assert_eq!(store.delete(&key), Ok(true));
+
+    exercise(&options(&[], None), "keychain");
+}
+
+/// The Credential Manager, which holds at most 2,560 bytes a credential:
+/// a longer value is kept in several, read back whole, and deleted with
+/// every one of them.
+#[cfg(windows)]
+#[test]
+fn windows_keeps_and_forgets_entries() {
+    if !enabled("REGARDS_TOKEN_TEST_WINDOWS", "windows") {
+        return;
+    }
+    let key = fresh_key("windows");
+    let (store, _) = keyring::open(&options(&[], None), &key).expect("opens");
+    let value = long_value();
+    assert!(value.len() > 2560);
+    store.set(&key, &value).expect("set");
+    let chunks = credentials_of(&key.account());
+    assert_eq!(chunks.len(), 2, "{chunks:?}");
+    assert!(chunks.iter().all(|(_, size)| *size <= 2560), "{chunks:?}");
+    assert_eq!(store.get(&key), Ok(Some(value)));
+    assert_eq!(store.delete(&key), Ok(true));
+    assert_eq!(credentials_of(&key.account()), vec![], "no chunk is left");
+
+    exercise(&options(&[], None), "windows");
+}
+
+/// The credentials the Credential Manager holds for `account` (its first
+/// chunk) and for its other chunks (`account#N`), with their sizes.
+#[cfg(windows)]
+fn credentials_of(account: &str) -> Vec<(String, usize)> {
+    use keyring_core::api::CredentialStoreApi;
+    let native = windows_native_keyring_store::Store::new().expect("the Credential Manager");
+    let chunk_prefix = format!("{account}#");
+    let mut found: Vec<(String, usize)> = native
+        .search(&std::collections::HashMap::new())
+        .expect("search")
+        .iter()
+        .filter_map(|entry| {
+            let (service, user) = entry.get_specifiers()?;
+            let ours = service == regards_token::cache::key::SERVICE
+                && (user == account || user.starts_with(&chunk_prefix));
+            ours.then(|| {
+                let size = entry.get_secret().expect("read a chunk").len();
+                (user, size)
+            })
+        })
+        .collect();
+    found.sort();
+    found
 }

@@ -113,12 +113,15 @@ fn a_timed_out_attempt_holds_back_only_the_same_secrets() {
 
 /// A listening socket whose accept queue is full: the kernel drops new
 /// connection requests, so a connect to it hangs until its timeout.
+// Unix only: Windows refuses a connection past the queue at once instead.
+#[cfg(unix)]
 struct FullBacklog {
     fd: i32,
     port: u16,
     _queued: Vec<std::net::TcpStream>,
 }
 
+#[cfg(unix)]
 impl FullBacklog {
     fn new() -> FullBacklog {
         // SAFETY: plain socket calls on a descriptor this test owns; the
@@ -154,6 +157,7 @@ impl FullBacklog {
     }
 }
 
+#[cfg(unix)]
 impl Drop for FullBacklog {
     fn drop(&mut self) {
         // SAFETY: the descriptor is this struct's own and still open.
@@ -163,6 +167,8 @@ impl Drop for FullBacklog {
 
 /// A host that never completes the connection sent nothing: the attempt is
 /// retried, announced as such, and leaves no marker behind.
+// Needs `FullBacklog`, which is Unix-only.
+#[cfg(unix)]
 #[test]
 fn a_connect_timeout_is_retried() {
     let backlog = FullBacklog::new();

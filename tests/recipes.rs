@@ -2,6 +2,9 @@
 //! after a `<!-- recipe: NAME -->` marker) against the test server, so the
 //! documentation cannot drift from what the tool does.
 
+// The recipes are Unix shell, make and cron ones.
+#![cfg(unix)]
+
 mod common;
 
 use std::path::PathBuf;
@@ -63,8 +66,7 @@ fn password_file(sandbox: &Sandbox, relative: &str) -> PathBuf {
     let path = sandbox.path().join(relative);
     std::fs::create_dir_all(path.parent().unwrap()).unwrap();
     std::fs::write(&path, format!("{DEMO_PASSWORD}\n")).unwrap();
-    use std::os::unix::fs::PermissionsExt;
-    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600)).unwrap();
+    set_mode(&path, 0o600);
     path
 }
 

@@ -15,6 +15,41 @@ use tempfile::TempDir;
 
 pub const ALL_KEYRINGS: &str = "secret-service,keyutils,keychain,windows";
 
+/// The variable that moves the cache folder: Windows has no XDG folders
+/// and takes `%LOCALAPPDATA%` instead.
+#[cfg(not(windows))]
+pub const CACHE_HOME: &str = "XDG_CACHE_HOME";
+#[cfg(windows)]
+pub const CACHE_HOME: &str = "LOCALAPPDATA";
+
+/// The same for the config folder (`%APPDATA%` on Windows).
+#[cfg(not(windows))]
+pub const CONFIG_HOME: &str = "XDG_CONFIG_HOME";
+#[cfg(windows)]
+pub const CONFIG_HOME: &str = "APPDATA";
+
+/// How `auto` words this system's keyrings when all of them are skipped
+/// (as `ALL_KEYRINGS` has them), and how `-v`, `doctor` and the
+/// `--cache keyring` error list them.
+#[cfg(target_os = "linux")]
+pub const SKIPPED_IN_WORDS: &str =
+    "the Secret Service was skipped on request, the kernel keyring was skipped on request";
+#[cfg(target_os = "linux")]
+pub const SKIPPED_REASONS: &str = "secret-service: skipped on request \
+     (REGARDS_TOKEN_SKIP_STORES); keyutils: skipped on request (REGARDS_TOKEN_SKIP_STORES)";
+#[cfg(target_os = "macos")]
+pub const SKIPPED_IN_WORDS: &str = "the Keychain was skipped on request";
+#[cfg(target_os = "macos")]
+pub const SKIPPED_REASONS: &str = "keychain: skipped on request (REGARDS_TOKEN_SKIP_STORES)";
+#[cfg(windows)]
+pub const SKIPPED_IN_WORDS: &str = "the Windows Credential Manager was skipped on request";
+#[cfg(windows)]
+pub const SKIPPED_REASONS: &str = "windows: skipped on request (REGARDS_TOKEN_SKIP_STORES)";
+#[cfg(any(target_os = "freebsd", target_os = "openbsd", target_os = "netbsd"))]
+pub const SKIPPED_IN_WORDS: &str = "the Secret Service was skipped on request";
+#[cfg(any(target_os = "freebsd", target_os = "openbsd", target_os = "netbsd"))]
+pub const SKIPPED_REASONS: &str = "secret-service: skipped on request (REGARDS_TOKEN_SKIP_STORES)";
+
 /// A home of its own for each test: no `REGARDS_*`, proxy or `CI` variable
 /// of the machine running the tests leaks in, and nothing the run writes
 /// leaks out.
@@ -35,12 +70,12 @@ impl Sandbox {
 
     /// The tool's cache folder for this sandbox's home.
     pub fn cache_dir(&self) -> PathBuf {
-        self.path().join("cache/regards-token")
+        self.path().join("cache").join("regards-token")
     }
 
     /// Where login locks and failed-login markers go.
     pub fn lock_dir(&self) -> PathBuf {
-        self.path().join("run/regards-token")
+        self.path().join("run").join("regards-token")
     }
 
     /// The failed-login markers in the lock folder.
@@ -79,6 +114,7 @@ impl Sandbox {
 
     /// `sh -c LINE` in the sandbox's environment, for tests of what a shell
     /// sees (umask, `$?` after a signal, pipelines).
+    #[cfg(unix)]
     pub fn shell(&self, line: &str) -> std::process::Command {
         let mut shell = self.program("sh");
         shell.args(["-c", line]);
@@ -114,6 +150,18 @@ impl Sandbox {
             // Never the keyrings of the machine running the tests.
             .env("REGARDS_TOKEN_SKIP_STORES", ALL_KEYRINGS)
             .current_dir(home);
+        // Windows names its folders in variables of its own, and its
+        // network calls need SystemRoot.
+        #[cfg(windows)]
+        {
+            cmd.env(CACHE_HOME, home.join("cache"))
+                .env(CONFIG_HOME, home.join("config"))
+                .env("TEMP", home.join("tmp"))
+                .env("TMP", home.join("tmp"));
+            if let Some(root) = std::env::var_os("SYSTEMROOT") {
+                cmd.env("SYSTEMROOT", root);
+            }
+        }
         cmd
     }
 
@@ -155,6 +203,34 @@ pub fn around(
         wrapped.current_dir(dir);
     }
     wrapped
+}
+
+/// Makes a file readable and writable by its owner only, as a password
+/// file should be. Windows files have no mode bits: one in the sandbox,
+/// under the user's profile, is the user's own already.
+pub fn make_private(path: &Path) {
+    #[cfg(unix)]
+    set_mode(path, 0o600);
+    #[cfg(not(unix))]
+    let _ = path;
+}
+
+/// Sets the Unix mode of a file or folder.
+#[cfg(unix)]
+pub fn set_mode(path: &Path, mode: u32) {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode)).expect("chmod");
+}
+
+/// The Unix mode of a file or folder, without its type bits.
+#[cfg(unix)]
+pub fn mode(path: &Path) -> u32 {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::metadata(path)
+        .expect("metadata")
+        .permissions()
+        .mode()
+        & 0o777
 }
 
 pub fn bin() -> PathBuf {
