@@ -1,4 +1,4 @@
-# Runs tests/keyring_store.rs and tests/keyring_get.rs against the Windows
+# Runs tests/keyring_store.rs, keyring_get.rs and keyring_login.rs against the Windows
 # Credential Manager of the user running them. The tests store, read back
 # and delete entries of their own under fresh names (a long one split over
 # several credentials among them) and leave none behind. Each run must
@@ -8,13 +8,13 @@
 Set-Location (Join-Path $PSScriptRoot '..')
 
 # Compile first, so the run below only runs tests.
-cargo test --test keyring_store --test keyring_get --no-run
+cargo test --test keyring_store --test keyring_get --test keyring_login --no-run
 if ($LASTEXITCODE -ne 0) { exit $LASTEXITCODE }
 
 Write-Output '== keyring tests against windows'
 $env:REGARDS_TOKEN_TEST_WINDOWS = '1'
 # Both streams, as plain lines (the markers are on stderr).
-$log = & cargo test --test keyring_store --test keyring_get -- --nocapture --test-threads=1 2>&1 |
+$log = & cargo test --test keyring_store --test keyring_get --test keyring_login -- --nocapture --test-threads=1 2>&1 |
     ForEach-Object { "$_" }
 $status = $LASTEXITCODE
 $log | ForEach-Object { Write-Output $_ }
@@ -22,9 +22,9 @@ if ($status -ne 0) {
     [Console]::Error.WriteLine("keyring-tests-windows: the windows run failed (exit $status)")
     exit 1
 }
-# One marker from keyring_store.rs, one from keyring_get.rs.
+# One marker each from keyring_store.rs, keyring_get.rs and keyring_login.rs.
 $ran = @($log | Select-String -Pattern 'KEYRING-TEST-RAN tier=windows$').Count
-if ($ran -lt 2) {
-    [Console]::Error.WriteLine("keyring-tests-windows: the windows tests did not run ($ran of 2 markers)")
+if ($ran -lt 3) {
+    [Console]::Error.WriteLine("keyring-tests-windows: the windows tests did not run ($ran of 3 markers)")
     exit 1
 }

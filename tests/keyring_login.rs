@@ -116,11 +116,7 @@ fn remembers_passwords_in(tier: &str) {
     let ran = login(&sandbox, &server, tier, DEMO_PASSWORD);
     assert_eq!(ran.code, 0, "{}", ran.stderr);
     assert_eq!(ran.stdout, "");
-    let name = if tier == "keyutils" {
-        "the kernel keyring"
-    } else {
-        "the Secret Service"
-    };
+    let name = regards_token::cache::keyring::plain_name(tier);
     assert!(
         ran.stderr
             .contains(&format!("the password is remembered in {name}")),
@@ -161,7 +157,12 @@ fn remembers_passwords_in(tier: &str) {
     // `exec` gives its command the account, never the password.
     let url = server.url();
     let mut exec = plain(&sandbox, tier, &["exec", "--host", &url, "-s", "project1"]);
-    exec.args(["-u", DEMO_LOGIN, "--", "env"]).env("CI", "true");
+    exec.args(["-u", DEMO_LOGIN, "--"]).env("CI", "true");
+    if cfg!(windows) {
+        exec.args(["cmd", "/C", "set"]);
+    } else {
+        exec.arg("env");
+    }
     let ran = run(&mut exec);
     assert!(ran.ok().contains("REGARDS_TOKEN="));
     ran.leaks_none(&[DEMO_PASSWORD]);
@@ -228,5 +229,21 @@ fn login_remembers_the_password_in_the_secret_service() {
 fn login_remembers_the_password_in_the_kernel_keyring() {
     if enabled("REGARDS_TOKEN_TEST_KEYUTILS", "keyutils") {
         remembers_passwords_in("keyutils");
+    }
+}
+
+#[cfg(target_os = "macos")]
+#[test]
+fn login_remembers_the_password_in_the_keychain() {
+    if enabled("REGARDS_TOKEN_TEST_KEYCHAIN", "keychain") {
+        remembers_passwords_in("keychain");
+    }
+}
+
+#[cfg(windows)]
+#[test]
+fn login_remembers_the_password_in_the_credential_manager() {
+    if enabled("REGARDS_TOKEN_TEST_WINDOWS", "windows") {
+        remembers_passwords_in("windows");
     }
 }

@@ -90,6 +90,8 @@ fn no_login_prints_a_cached_token_or_exits_7_without_a_request() {
     run(sandbox.login(&server).args(["--no-login", "--refresh"])).fails(2);
 }
 
+// Lists the command's environment with sh, env, grep and sort.
+#[cfg(unix)]
 #[test]
 fn exec_gives_its_command_the_account() {
     let server = Server::builder().start();
@@ -127,8 +129,14 @@ fn exec_gives_its_command_the_account() {
             server.url()
         )
     );
-    // So that `regards-token get` inside the command finds the same
-    // account and its cached token, with no password.
+}
+
+/// So that `regards-token get` inside the command finds the same account
+/// and its cached token, with no password.
+#[test]
+fn get_inside_exec_finds_the_account_and_its_token() {
+    let server = Server::builder().start();
+    let sandbox = Sandbox::new();
     let mut cmd = sandbox.cmd();
     cmd.args([
         "exec",

@@ -5,7 +5,6 @@
 
 // Pseudo-terminals, `stty` and the signals sent here are Unix's.
 #![cfg(unix)]
-
 // `script -qec` is util-linux's; macOS's `script` takes other options, and
 // Windows has no pseudo-terminal to drive this way.
 #![cfg(target_os = "linux")]
