@@ -124,6 +124,10 @@ fn remembers_passwords_in(tier: &str) {
         ran.stderr
     );
     assert_eq!(status_json(&sandbox)[0]["password"], tier);
+    assert!(
+        entry_in(tier, &server).is_some(),
+        "the entry is where entry_in looks"
+    );
 
     // Renewals with no password given, as across a week of expiries.
     let before = server.token_requests();
@@ -215,7 +219,37 @@ fn remembers_passwords_in(tier: &str) {
     run(&mut tool(&sandbox, &server, tier, &["get", "--refresh"])).fails(2);
     assert_eq!(server.token_requests(), before, "no password left to send");
     assert!(!every_file(&sandbox).contains(NEW_PASSWORD));
+    assert_eq!(
+        entry_in(tier, &server),
+        None,
+        "no password left in the keyring"
+    );
     eprintln!("{MARKER} tier={tier}");
+}
+
+/// What the keyring `tier` holds under the demo account's password entry
+/// (see `cache/remembered.rs`: the host prefixed with "password ").
+fn entry_in(tier: &str, server: &Server) -> Option<Vec<u8>> {
+    use regards_token::cache::CacheKey;
+    use regards_token::cache::keyring::{self, KeyringOptions};
+    let others = ["secret-service", "keyutils"]
+        .iter()
+        .filter(|t| **t != tier);
+    let opts = KeyringOptions {
+        interactive: false,
+        skip: others.map(|t| t.to_string()).collect(),
+        session_bus: std::env::var("DBUS_SESSION_BUS_ADDRESS").ok(),
+        deadline: Some(std::time::Duration::from_secs(10)),
+    };
+    let key = CacheKey {
+        host: format!("password {}", server.url()),
+        scope: "project1".into(),
+        username: DEMO_LOGIN.into(),
+        client_id: "client".into(),
+    };
+    let (store, found) = keyring::open(&opts, &key).expect("the keyring opens");
+    assert_eq!(store.name(), tier);
+    found
 }
 
 #[test]
