@@ -736,7 +736,7 @@ _regards__token() {
                     return 0
                     ;;
                 --cache)
-                    COMPREPLY=($(compgen -W "auto keyring file none" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "auto keyring file" -- "${cur}"))
                     return 0
                     ;;
                 *)

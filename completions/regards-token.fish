@@ -30,8 +30,8 @@ complete -c regards-token -n "__fish_regards_token_needs_command" -s h -l help -
 complete -c regards-token -n "__fish_regards_token_needs_command" -s V -l version -d 'Print version'
 complete -c regards-token -n "__fish_regards_token_needs_command" -f -a "get" -d 'Print an access token: the cached one while it lasts, else a new one'
 complete -c regards-token -n "__fish_regards_token_needs_command" -f -a "login" -d 'Log in once and remember the password in the system keyring, so that later runs renew tokens without asking'
-complete -c regards-token -n "__fish_regards_token_needs_command" -f -a "status" -d 'List the cached tokens with their expiry'
-complete -c regards-token -n "__fish_regards_token_needs_command" -f -a "logout" -d 'Remove cached tokens'
+complete -c regards-token -n "__fish_regards_token_needs_command" -f -a "status" -d 'List the cached tokens with their expiry, and the remembered passwords'
+complete -c regards-token -n "__fish_regards_token_needs_command" -f -a "logout" -d 'Remove cached tokens, and forget remembered passwords (unless --keep-password)'
 complete -c regards-token -n "__fish_regards_token_needs_command" -f -a "exec" -d 'Run a command with a token in its environment (REGARDS_TOKEN)'
 complete -c regards-token -n "__fish_regards_token_needs_command" -f -a "inspect" -d 'Decode a token offline and show its claims (never its signature)'
 complete -c regards-token -n "__fish_regards_token_needs_command" -f -a "doctor" -d 'Check the set-up: config, cache store, server, TLS, clock'
@@ -64,7 +64,7 @@ env\t'`export REGARDS_TOKEN=\'<token>\'`, for `out=$(...) && eval "$out"`'
 curl\t'A curl config line, for `curl -K-`: the token stays off curl\'s command line'"
 complete -c regards-token -n "__fish_regards_token_using_subcommand get" -l insecure -d 'Do not verify the server\'s TLS certificate (dangerous: the password can be intercepted)'
 complete -c regards-token -n "__fish_regards_token_using_subcommand get" -l allow-http -d 'Allow plain http:// to a host that is not this machine (the password then travels unencrypted)'
-complete -c regards-token -n "__fish_regards_token_using_subcommand get" -l password-stdin -d 'Read the password from the first line of stdin (otherwise from REGARDS_PASSWORD, else a prompt when at a terminal)'
+complete -c regards-token -n "__fish_regards_token_using_subcommand get" -l password-stdin -d 'Read the password from the first line of stdin (otherwise from REGARDS_PASSWORD, else the one remembered by `regards-token login`, else a prompt when at a terminal)'
 complete -c regards-token -n "__fish_regards_token_using_subcommand get" -l no-cache -d 'Short for --cache none'
 complete -c regards-token -n "__fish_regards_token_using_subcommand get" -l refresh -d 'Ignore the cached token: log in again and cache the new token'
 complete -c regards-token -n "__fish_regards_token_using_subcommand get" -l no-login -d 'Use the cached token if it is usable, else exit with code 7 without asking for a password or sending anything'
@@ -90,7 +90,7 @@ none\t'Keep nothing: log in every time'"
 complete -c regards-token -n "__fish_regards_token_using_subcommand login" -l lock-timeout -d 'How long to wait for another run logging in to the same account, at most 1h, e.g. 60s, 5m [default: 60s]' -r
 complete -c regards-token -n "__fish_regards_token_using_subcommand login" -l insecure -d 'Do not verify the server\'s TLS certificate (dangerous: the password can be intercepted)'
 complete -c regards-token -n "__fish_regards_token_using_subcommand login" -l allow-http -d 'Allow plain http:// to a host that is not this machine (the password then travels unencrypted)'
-complete -c regards-token -n "__fish_regards_token_using_subcommand login" -l password-stdin -d 'Read the password from the first line of stdin (otherwise from REGARDS_PASSWORD, else a prompt when at a terminal)'
+complete -c regards-token -n "__fish_regards_token_using_subcommand login" -l password-stdin -d 'Read the password from the first line of stdin (otherwise from REGARDS_PASSWORD, else the one remembered by `regards-token login`, else a prompt when at a terminal)'
 complete -c regards-token -n "__fish_regards_token_using_subcommand login" -l no-cache -d 'Short for --cache none'
 complete -c regards-token -n "__fish_regards_token_using_subcommand login" -s v -l verbose -d 'Say on stderr what the command does: cache decisions, requests and timing (-v), and headers (-vv). Secrets are never shown'
 complete -c regards-token -n "__fish_regards_token_using_subcommand login" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -101,10 +101,10 @@ complete -c regards-token -n "__fish_regards_token_using_subcommand status" -s v
 complete -c regards-token -n "__fish_regards_token_using_subcommand status" -s h -l help -d 'Print help'
 complete -c regards-token -n "__fish_regards_token_using_subcommand status" -s V -l version -d 'Print version'
 complete -c regards-token -n "__fish_regards_token_using_subcommand logout" -l profile -d 'Use this profile of the config file [env: REGARDS_PROFILE]' -r
-complete -c regards-token -n "__fish_regards_token_using_subcommand logout" -l host -d 'Remove the tokens of this gateway [env: REGARDS_HOST]' -r
-complete -c regards-token -n "__fish_regards_token_using_subcommand logout" -s s -l scope -d 'Remove the tokens of this project [env: REGARDS_SCOPE]' -r
+complete -c regards-token -n "__fish_regards_token_using_subcommand logout" -l host -d 'Remove the tokens of this gateway [env: REGARDS_HOST, then REGARDS_BASE_URL]' -r
+complete -c regards-token -n "__fish_regards_token_using_subcommand logout" -s s -l scope -d 'Remove the tokens of this project [env: REGARDS_SCOPE, then REGARDS_TENANT]' -r
 complete -c regards-token -n "__fish_regards_token_using_subcommand logout" -s u -l username -d 'Remove the tokens of this login [env: REGARDS_USERNAME]' -r
-complete -c regards-token -n "__fish_regards_token_using_subcommand logout" -l all -d 'Remove every cached token (the filters above are then ignored)'
+complete -c regards-token -n "__fish_regards_token_using_subcommand logout" -l all -d 'Remove every cached token, whatever the variables above say'
 complete -c regards-token -n "__fish_regards_token_using_subcommand logout" -l keep-password -d 'Keep the remembered passwords of these accounts (by default they are forgotten with the tokens)'
 complete -c regards-token -n "__fish_regards_token_using_subcommand logout" -s v -l verbose -d 'Say on stderr what the command does: cache decisions, requests and timing (-v), and headers (-vv). Secrets are never shown'
 complete -c regards-token -n "__fish_regards_token_using_subcommand logout" -s h -l help -d 'Print help'
@@ -129,7 +129,7 @@ complete -c regards-token -n "__fish_regards_token_using_subcommand exec" -l min
 complete -c regards-token -n "__fish_regards_token_using_subcommand exec" -l lock-timeout -d 'How long to wait for another run logging in to the same account, at most 1h, e.g. 60s, 5m [default: 60s]' -r
 complete -c regards-token -n "__fish_regards_token_using_subcommand exec" -l insecure -d 'Do not verify the server\'s TLS certificate (dangerous: the password can be intercepted)'
 complete -c regards-token -n "__fish_regards_token_using_subcommand exec" -l allow-http -d 'Allow plain http:// to a host that is not this machine (the password then travels unencrypted)'
-complete -c regards-token -n "__fish_regards_token_using_subcommand exec" -l password-stdin -d 'Read the password from the first line of stdin (otherwise from REGARDS_PASSWORD, else a prompt when at a terminal)'
+complete -c regards-token -n "__fish_regards_token_using_subcommand exec" -l password-stdin -d 'Read the password from the first line of stdin (otherwise from REGARDS_PASSWORD, else the one remembered by `regards-token login`, else a prompt when at a terminal)'
 complete -c regards-token -n "__fish_regards_token_using_subcommand exec" -l no-cache -d 'Short for --cache none'
 complete -c regards-token -n "__fish_regards_token_using_subcommand exec" -l refresh -d 'Ignore the cached token: log in again and cache the new token'
 complete -c regards-token -n "__fish_regards_token_using_subcommand exec" -l no-login -d 'Use the cached token if it is usable, else exit with code 7 without asking for a password or sending anything'
@@ -143,12 +143,11 @@ complete -c regards-token -n "__fish_regards_token_using_subcommand inspect" -l 
 complete -c regards-token -n "__fish_regards_token_using_subcommand inspect" -s s -l scope -d 'The project (tenant) to log in to [env: REGARDS_SCOPE, then REGARDS_TENANT]' -r
 complete -c regards-token -n "__fish_regards_token_using_subcommand inspect" -s u -l username -d 'The login, usually an e-mail address [env: REGARDS_USERNAME]' -r
 complete -c regards-token -n "__fish_regards_token_using_subcommand inspect" -l client-id -d 'OAuth2 client id [env: REGARDS_CLIENT_ID] [default: client]' -r
-complete -c regards-token -n "__fish_regards_token_using_subcommand inspect" -l cache -d 'The store to read the cached token from [env: REGARDS_TOKEN_CACHE] [default: auto]' -r -f -a "auto\t'The system keyring if one answers, else a private file (with a warning)'
-keyring\t'The system keyring, or fail with exit code 6'
-file\t'A private file under the user\'s cache folder'
-none\t'Keep nothing: log in every time'"
+complete -c regards-token -n "__fish_regards_token_using_subcommand inspect" -l cache -d 'The store to read the cached token from: auto, keyring or file [env: REGARDS_TOKEN_CACHE] [default: auto]' -r -f -a "auto\t''
+keyring\t''
+file\t''"
 complete -c regards-token -n "__fish_regards_token_using_subcommand inspect" -s v -l verbose -d 'Say on stderr what the command does: cache decisions, requests and timing (-v), and headers (-vv). Secrets are never shown'
-complete -c regards-token -n "__fish_regards_token_using_subcommand inspect" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c regards-token -n "__fish_regards_token_using_subcommand inspect" -s h -l help -d 'Print help'
 complete -c regards-token -n "__fish_regards_token_using_subcommand inspect" -s V -l version -d 'Print version'
 complete -c regards-token -n "__fish_regards_token_using_subcommand doctor" -l profile -d 'Use this profile of the config file [env: REGARDS_PROFILE]' -r
 complete -c regards-token -n "__fish_regards_token_using_subcommand doctor" -l host -d 'The gateway\'s base URL to check [env: REGARDS_HOST, then REGARDS_BASE_URL]' -r
@@ -193,7 +192,7 @@ complete -c regards-token -n "__fish_regards_token_using_subcommand config; and 
 complete -c regards-token -n "__fish_regards_token_using_subcommand config; and __fish_seen_subcommand_from show" -l lock-timeout -d 'How long to wait for another run logging in to the same account, at most 1h, e.g. 60s, 5m [default: 60s]' -r
 complete -c regards-token -n "__fish_regards_token_using_subcommand config; and __fish_seen_subcommand_from show" -l insecure -d 'Do not verify the server\'s TLS certificate (dangerous: the password can be intercepted)'
 complete -c regards-token -n "__fish_regards_token_using_subcommand config; and __fish_seen_subcommand_from show" -l allow-http -d 'Allow plain http:// to a host that is not this machine (the password then travels unencrypted)'
-complete -c regards-token -n "__fish_regards_token_using_subcommand config; and __fish_seen_subcommand_from show" -l password-stdin -d 'Read the password from the first line of stdin (otherwise from REGARDS_PASSWORD, else a prompt when at a terminal)'
+complete -c regards-token -n "__fish_regards_token_using_subcommand config; and __fish_seen_subcommand_from show" -l password-stdin -d 'Read the password from the first line of stdin (otherwise from REGARDS_PASSWORD, else the one remembered by `regards-token login`, else a prompt when at a terminal)'
 complete -c regards-token -n "__fish_regards_token_using_subcommand config; and __fish_seen_subcommand_from show" -l no-cache -d 'Short for --cache none'
 complete -c regards-token -n "__fish_regards_token_using_subcommand config; and __fish_seen_subcommand_from show" -s v -l verbose -d 'Say on stderr what the command does: cache decisions, requests and timing (-v), and headers (-vv). Secrets are never shown'
 complete -c regards-token -n "__fish_regards_token_using_subcommand config; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -209,8 +208,8 @@ complete -c regards-token -n "__fish_regards_token_using_subcommand man" -s h -l
 complete -c regards-token -n "__fish_regards_token_using_subcommand man" -s V -l version -d 'Print version'
 complete -c regards-token -n "__fish_regards_token_using_subcommand help; and not __fish_seen_subcommand_from get login status logout exec inspect doctor config completions man help" -f -a "get" -d 'Print an access token: the cached one while it lasts, else a new one'
 complete -c regards-token -n "__fish_regards_token_using_subcommand help; and not __fish_seen_subcommand_from get login status logout exec inspect doctor config completions man help" -f -a "login" -d 'Log in once and remember the password in the system keyring, so that later runs renew tokens without asking'
-complete -c regards-token -n "__fish_regards_token_using_subcommand help; and not __fish_seen_subcommand_from get login status logout exec inspect doctor config completions man help" -f -a "status" -d 'List the cached tokens with their expiry'
-complete -c regards-token -n "__fish_regards_token_using_subcommand help; and not __fish_seen_subcommand_from get login status logout exec inspect doctor config completions man help" -f -a "logout" -d 'Remove cached tokens'
+complete -c regards-token -n "__fish_regards_token_using_subcommand help; and not __fish_seen_subcommand_from get login status logout exec inspect doctor config completions man help" -f -a "status" -d 'List the cached tokens with their expiry, and the remembered passwords'
+complete -c regards-token -n "__fish_regards_token_using_subcommand help; and not __fish_seen_subcommand_from get login status logout exec inspect doctor config completions man help" -f -a "logout" -d 'Remove cached tokens, and forget remembered passwords (unless --keep-password)'
 complete -c regards-token -n "__fish_regards_token_using_subcommand help; and not __fish_seen_subcommand_from get login status logout exec inspect doctor config completions man help" -f -a "exec" -d 'Run a command with a token in its environment (REGARDS_TOKEN)'
 complete -c regards-token -n "__fish_regards_token_using_subcommand help; and not __fish_seen_subcommand_from get login status logout exec inspect doctor config completions man help" -f -a "inspect" -d 'Decode a token offline and show its claims (never its signature)'
 complete -c regards-token -n "__fish_regards_token_using_subcommand help; and not __fish_seen_subcommand_from get login status logout exec inspect doctor config completions man help" -f -a "doctor" -d 'Check the set-up: config, cache store, server, TLS, clock'

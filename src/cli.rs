@@ -46,9 +46,10 @@ pub enum Command {
     /// Log in once and remember the password in the system keyring, so
     /// that later runs renew tokens without asking
     Login(LoginArgs),
-    /// List the cached tokens with their expiry
+    /// List the cached tokens with their expiry, and the remembered passwords
     Status(StatusArgs),
-    /// Remove cached tokens
+    /// Remove cached tokens, and forget remembered passwords (unless
+    /// --keep-password)
     Logout(LogoutArgs),
     /// Run a command with a token in its environment (REGARDS_TOKEN)
     Exec(ExecArgs),
@@ -189,9 +190,9 @@ pub struct InspectArgs {
     #[command(flatten)]
     pub account: AccountArgs,
 
-    /// The store to read the cached token from [env: REGARDS_TOKEN_CACHE]
-    /// [default: auto]
-    #[arg(long, value_enum, value_name = "STORE", help_heading = "Cache")]
+    /// The store to read the cached token from: auto, keyring or file
+    /// [env: REGARDS_TOKEN_CACHE] [default: auto]
+    #[arg(long, value_name = "STORE", help_heading = "Cache", value_parser = stores_to_read())]
     pub cache: Option<CacheMode>,
 }
 
@@ -248,7 +249,7 @@ pub struct GetArgs {
 
     /// What to print: token, json, header (an HTTP header line), env (a
     /// shell `export` line) or curl (a curl config line)
-    #[arg(long, value_enum, default_value_t = Format::Token)]
+    #[arg(long, value_enum, default_value_t = Format::Token, help_heading = "Output")]
     pub format: Format,
 }
 
@@ -314,7 +315,12 @@ pub struct RequestArgs {
     /// Extra attempts, 0 to 10, when the server provably did not check the
     /// password (no connection could be made, or the gateway's own 503)
     /// [default: 2]
-    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(0..=10))]
+    #[arg(
+        long,
+        value_name = "N",
+        value_parser = clap::value_parser!(u32).range(0..=10),
+        help_heading = "Connection"
+    )]
     pub retries: Option<u32>,
 }
 
@@ -349,7 +355,8 @@ pub struct ConnectArgs {
 #[command(next_help_heading = "Password")]
 pub struct PasswordArgs {
     /// Read the password from the first line of stdin (otherwise from
-    /// REGARDS_PASSWORD, else a prompt when at a terminal)
+    /// REGARDS_PASSWORD, else the one remembered by `regards-token login`,
+    /// else a prompt when at a terminal)
     #[arg(long, conflicts_with = "password_file")]
     pub password_stdin: bool,
 
@@ -446,11 +453,13 @@ pub struct LogoutArgs {
     #[command(flatten)]
     pub profile: ProfileArgs,
 
-    /// Remove the tokens of this gateway [env: REGARDS_HOST]
+    /// Remove the tokens of this gateway [env: REGARDS_HOST, then
+    /// REGARDS_BASE_URL]
     #[arg(long, value_name = "URL", value_parser = NonEmptyStringValueParser::new())]
     pub host: Option<String>,
 
-    /// Remove the tokens of this project [env: REGARDS_SCOPE]
+    /// Remove the tokens of this project [env: REGARDS_SCOPE, then
+    /// REGARDS_TENANT]
     #[arg(short, long, value_name = "PROJECT", value_parser = NonEmptyStringValueParser::new())]
     pub scope: Option<String>,
 
@@ -458,8 +467,8 @@ pub struct LogoutArgs {
     #[arg(short, long, value_name = "LOGIN", value_parser = NonEmptyStringValueParser::new())]
     pub username: Option<String>,
 
-    /// Remove every cached token (the filters above are then ignored)
-    #[arg(long)]
+    /// Remove every cached token, whatever the variables above say
+    #[arg(long, conflicts_with_all = ["host", "scope", "username"])]
     pub all: bool,
 
     /// Keep the remembered passwords of these accounts (by default they
@@ -489,6 +498,14 @@ pub enum RequestStyle {
     Json,
     /// Everything in the query string (REGARDS 1.x; deprecated by 2.x)
     Query,
+}
+
+/// The stores `inspect` can read a token from: not `none`, which keeps
+/// nothing.
+fn stores_to_read() -> impl clap::builder::TypedValueParser<Value = CacheMode> {
+    use clap::builder::TypedValueParser;
+    clap::builder::PossibleValuesParser::new(["auto", "keyring", "file"])
+        .map(|name: String| CacheMode::from_str(&name, true).unwrap_or(CacheMode::Auto))
 }
 
 /// Durations read like `750ms`, `30s`, `2m` or `1h30m`.

@@ -295,8 +295,8 @@ fn located(path: &Path, text: &str, line: Option<usize>, message: &str) -> Error
             path.display()
         ))
         .with_hint(
-            "remove the line; give the password with --password-file, --password-stdin, \
-             REGARDS_PASSWORD or the prompt, and let the keyring keep the token",
+            "remove the line; remember the password in the keyring with 'regards-token login', \
+             or give it with --password-file, --password-stdin, REGARDS_PASSWORD or the prompt",
         );
     }
     let key = key.map(|k| format!(" (key `{k}`)")).unwrap_or_default();

@@ -45,6 +45,13 @@ pub fn run(args: ExecArgs, layers: &Layers) -> anyhow::Result<()> {
     if server.client_id != settings::DEFAULT_CLIENT_ID {
         command.env("REGARDS_CLIENT_ID", &server.client_id);
     }
+    if let Some(path) = &server.ca_cert {
+        command.env("REGARDS_CA_CERT", path);
+    }
+    if settings.cache.min_ttl != settings::DEFAULT_MIN_TTL {
+        let min_ttl = humantime::format_duration(settings.cache.min_ttl).to_string();
+        command.env("REGARDS_TOKEN_MIN_TTL", min_ttl.replace(' ', ""));
+    }
     if settings.cache.mode != CacheMode::Auto {
         let mode = format!("{:?}", settings.cache.mode).to_lowercase();
         command.env("REGARDS_TOKEN_CACHE", mode);

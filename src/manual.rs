@@ -47,7 +47,7 @@ const CODES: [(&str, &str); 8] = [
 /// takes, or one of the `uses` below), and what it does.
 type Variable = (&'static str, &'static str, &'static str);
 
-const VARIABLES: [Variable; 20] = [
+const VARIABLES: [Variable; 22] = [
     ("REGARDS_HOST", "host", "The gateway's base URL (--host)."),
     (
         "REGARDS_BASE_URL",
@@ -132,6 +132,16 @@ const VARIABLES: [Variable; 20] = [
         "The folder of the cache (default ~/.cache).",
     ),
     ("HOME", "@any", "The default of the folders above."),
+    (
+        "HTTPS_PROXY",
+        "@login",
+        "A proxy for https:// (also HTTP_PROXY, ALL_PROXY; NO_PROXY lists hosts reached directly).",
+    ),
+    (
+        "REGARDS_TOKEN_SKIP_STORES",
+        "@cache",
+        "Keyring tiers to pass over, comma-separated (secret-service, keyutils, keychain, windows): for tests and diagnosis.",
+    ),
 ];
 
 /// The page of `words` (`[]` for the tool's own, `["get"]`, `["config",
@@ -211,7 +221,7 @@ fn exit_status(roff: &mut Roff, name: &str) {
         _ => &["0", "1", "2"],
     };
     for (code, text) in CODES.iter().filter(|(code, _)| codes.contains(code)) {
-        item(roff, bold(*code), text);
+        item(roff, bold(*code), tailored(code, name).unwrap_or(text));
     }
     if name.is_empty() {
         item(
@@ -220,6 +230,32 @@ fn exit_status(roff: &mut Roff, name: &str) {
             "exec: the command is not executable, or not found. Otherwise exec exits with the command's own status.",
         );
     }
+}
+
+/// The meaning of `code` on the page of `name`, where it differs from the
+/// tool's page.
+fn tailored(code: &str, name: &str) -> Option<&'static str> {
+    let reads_config = matches!(
+        name,
+        "get" | "login" | "exec" | "inspect" | "logout" | "config show"
+    );
+    Some(match (code, name) {
+        ("2", "doctor") => {
+            "A usage error: an unknown option or a wrong value (a bad config file is a failed check: 1)."
+        }
+        ("2", _) if !name.is_empty() && !reads_config => {
+            "A usage error: an unknown option, or a missing or wrong argument."
+        }
+        ("6", "get" | "exec") => "No keyring could keep the token (--cache keyring).",
+        ("6", "inspect") => "No keyring could be read (--cache keyring).",
+        ("6", "login") => {
+            "No keyring to remember the password in (nothing was sent), or it refused to keep it."
+        }
+        ("6", "logout") => {
+            "A keyring that may hold a token or a remembered password could not remove it."
+        }
+        _ => return None,
+    })
 }
 
 /// Whether the command of page `name` takes option `id`, or, for
@@ -257,7 +293,7 @@ fn environment(roff: &mut Roff, cmd: &clap::Command, name: &str) {
     if name == "exec" {
         roff.control("PP", []);
         roff.text([roman(
-            "The command is given REGARDS_TOKEN and REGARDS_HOST, and not REGARDS_PASSWORD nor REGARDS_CLIENT_SECRET.",
+            "The command is given REGARDS_TOKEN, REGARDS_HOST, REGARDS_SCOPE and REGARDS_USERNAME (and REGARDS_PROFILE, REGARDS_CLIENT_ID, REGARDS_CA_CERT, REGARDS_TOKEN_CACHE and REGARDS_TOKEN_MIN_TTL when set), so that regards-token get inside it finds the same account and cache; not REGARDS_PASSWORD nor REGARDS_CLIENT_SECRET.",
         )]);
     }
 }
@@ -278,7 +314,7 @@ fn files(roff: &mut Roff, cmd: &clap::Command, name: &str) {
         item(
             roff,
             italic("$XDG_CACHE_HOME/regards-token/"),
-            "The cache folder (~/.cache/regards-token by default; ~/Library/Caches on macOS, %LOCALAPPDATA% on Windows): the index of cached tokens, which holds no token, and the token files of --cache file, readable by their owner only.",
+            "The cache folder (~/.cache/regards-token by default; ~/Library/Caches/regards-token on macOS, %LOCALAPPDATA%\\regards-token on Windows): the indexes of cached tokens (index.json) and remembered passwords (passwords.json), which hold no secret, and the token files of --cache file, readable by their owner only.",
         );
     }
     if uses(cmd, name, "@login") {

@@ -67,9 +67,20 @@ pub fn show(args: ShowArgs, layers: &Layers) -> anyhow::Result<()> {
         format!("{style} ({})", server.request_style.origin),
     ));
     rows.push(("timeout", duration(&server.timeout)));
+    rows.push((
+        "retries",
+        format!("{} ({})", server.retries.value, server.retries.origin),
+    ));
+    let flag = |on: bool, name: &str| match on {
+        true => format!("yes (flag --{name})"),
+        false => "no (default)".to_string(),
+    };
+    rows.push(("insecure", flag(server.insecure, "insecure")));
+    rows.push(("allow_http", flag(server.allow_http, "allow-http")));
     let mode = format!("{:?}", cache.mode.value).to_lowercase();
     rows.push(("cache", format!("{mode} ({})", cache.mode.origin)));
     rows.push(("min_ttl", duration(&cache.min_ttl)));
+    rows.push(("lock_timeout", duration(&cache.lock_timeout)));
     rows.push(("password", describe_password(&password, &server)));
     let lines: String = rows
         .iter()

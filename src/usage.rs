@@ -70,12 +70,17 @@ fn explain(err: &clap::Error, args: &[OsString]) -> Error {
         ErrorKind::ArgumentConflict => {
             let prior = first(err, ContextKind::PriorArg);
             let (a, b) = (option_name(&invalid), option_name(&prior));
-            let hint = if a == "TOKEN" || b == "TOKEN" {
-                "a TOKEN given is decoded as it is; the account options and --cache pick a cached token instead".to_string()
-            } else {
-                format!("give {a} or {b}, not both")
-            };
-            Error::usage(format!("{a} cannot be used with {b}")).with_hint(hint)
+            if a == "TOKEN" || b == "TOKEN" {
+                // clap names the group's first option, not the one typed.
+                return Error::usage(
+                    "a TOKEN cannot be used with --host, --scope, --username, --client-id or --cache",
+                )
+                .with_hint(
+                    "a TOKEN given is decoded as it is; those options pick a cached token instead",
+                );
+            }
+            Error::usage(format!("{a} cannot be used with {b}"))
+                .with_hint(format!("give {a} or {b}, not both"))
         }
         _ => {
             // The first line, and the lines it announces with a colon.
@@ -183,8 +188,10 @@ fn unknown_argument(
                  never on the command line"
             )
         };
-        return Error::usage(format!("'{name}' takes no such argument (it is not shown)"))
-            .with_hint(hint);
+        return Error::usage(format!(
+            "'{name}' takes no such argument (not echoed, in case it is a password)"
+        ))
+        .with_hint(hint);
     }
     let flag = invalid.split('=').next().unwrap_or(invalid);
     let owners = commands_with(root, flag.trim_start_matches('-'));

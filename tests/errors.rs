@@ -68,7 +68,8 @@ fn no_password_source_without_a_terminal() {
     );
     assert_eq!(
         ran.hint(),
-        "use --password-stdin, --password-file PATH or the REGARDS_PASSWORD variable"
+        "use --password-stdin, --password-file PATH or the REGARDS_PASSWORD variable, \
+         or run 'regards-token login' once to remember it"
     );
     assert_eq!(server.token_requests(), 0);
 }

@@ -144,8 +144,10 @@ fn each_page_documents_its_options_exit_codes_environment_and_files() {
             .ok()
             .to_string();
         let roff_text = text.replace("\\-", "-");
-        for long in help
-            .split(|c: char| c.is_whitespace() || c == ',')
+        // The options the help lists, one per line that starts with one.
+        let option_lines = help.lines().filter(|l| l.trim_start().starts_with('-'));
+        for long in option_lines
+            .flat_map(|l| l.split(|c: char| c.is_whitespace() || c == ','))
             .map(|w| w.trim_end_matches('.'))
             .filter(|w| w.starts_with("--") && w.len() > 2)
         {
@@ -191,7 +193,7 @@ fn each_page_documents_its_options_exit_codes_environment_and_files() {
     assert!(!doctor.contains("REGARDS_PASSWORD"));
     let exec = page(&["exec"]);
     assert!(exec.contains("\\fB127\\fR\nThe command is not found."));
-    assert!(exec.contains("The command is given REGARDS_TOKEN and REGARDS_HOST"));
+    assert!(exec.contains("The command is given REGARDS_TOKEN, REGARDS_HOST, REGARDS_SCOPE"));
     let top = page(&[]);
     for sub in ["get", "exec", "config", "man"] {
         assert!(

@@ -187,3 +187,39 @@ fn status_keeps_its_fields_and_says_no_password_is_remembered() {
         .to_string();
     assert!(out.starts_with("removed "), "{out}");
 }
+
+/// Settings given as flags reach `get` inside the command through their
+/// variables: a CA certificate (else renewing there fails with an unknown
+/// issuer) and --min-ttl.
+#[cfg(unix)] // runs the inner `get` through sh
+#[test]
+fn exec_hands_on_the_ca_certificate_and_min_ttl() {
+    let server = Server::builder().tls(true).start();
+    let sandbox = Sandbox::new();
+    let ca = sandbox.path().join("ca.pem");
+    std::fs::write(&ca, server.ca_pem().unwrap()).unwrap();
+    let password = sandbox.path().join("password");
+    std::fs::write(&password, format!("{DEMO_PASSWORD}\n")).unwrap();
+    make_private(&password);
+    let mut cmd = sandbox.cmd();
+    cmd.args([
+        "exec",
+        "--host",
+        &server.url(),
+        "-s",
+        "project1",
+        "-u",
+        DEMO_LOGIN,
+    ])
+    .arg("--ca-cert")
+    .arg(&ca)
+    .args(["--min-ttl", "90m", "--password-file"])
+    .arg(&password)
+    .args(["--", "sh", "-c"])
+    .arg(r#"echo "$REGARDS_TOKEN_MIN_TTL"; "$1" get --refresh --password-file "$2" >/dev/null"#)
+    .arg("sh")
+    .arg(bin())
+    .arg(&password);
+    assert_eq!(run(&mut cmd).ok(), "1h30m\n");
+    assert_eq!(server.token_requests(), 2, "the inner get renewed over TLS");
+}

@@ -40,7 +40,7 @@ fn a_missing_argument_is_named_with_an_example() {
     );
     assert_usage(
         &["exec", "python"],
-        "'exec' takes no such argument (it is not shown)",
+        "'exec' takes no such argument (not echoed, in case it is a password)",
         "put the command after '--', e.g. 'regards-token exec -- python download.py'",
     );
     assert_usage(
@@ -215,10 +215,25 @@ fn each_command_takes_only_the_options_it_uses() {
     }
     // A token given is decoded as it is: the account options pick a
     // cached one instead, so both at once is a mistake.
+    for option in ["--host", "--scope", "--username", "--client-id", "--cache"] {
+        let value = if option == "--cache" { "file" } else { "x" };
+        assert_usage(
+            &["inspect", "-", option, value],
+            "a TOKEN cannot be used with --host, --scope, --username, --client-id or --cache",
+            "a TOKEN given is decoded as it is; those options pick a cached token instead",
+        );
+    }
+    // A store that keeps nothing has nothing to inspect.
     assert_usage(
-        &["inspect", "-", "--host", "https://x.example"],
-        "TOKEN cannot be used with --host",
-        "a TOKEN given is decoded as it is; the account options and --cache pick a cached token instead",
+        &["inspect", "--cache", "none"],
+        "invalid value 'none' for --cache",
+        "--cache takes auto, keyring or file",
+    );
+    // --all removes every token: a filter beside it would be ignored.
+    assert_usage(
+        &["logout", "--all", "--scope", "project1"],
+        "--all cannot be used with --scope",
+        "give --all or --scope, not both",
     );
     // --profile before the command is for the commands that read the
     // config file.
@@ -243,7 +258,7 @@ fn the_readme_synopses_match_the_options_each_command_takes() {
             .to_string();
         let longs: Vec<&str> = help
             .split(|c: char| c.is_whitespace() || c == ',' || c == '=')
-            .map(|w| w.trim_end_matches('.'))
+            .map(|w| w.trim_end_matches(['.', ')', ';']))
             .filter(|w| w.starts_with("--") && w.len() > 2)
             .filter(|w| !["--help", "--version", "--verbose"].contains(w))
             .collect();
@@ -288,7 +303,7 @@ fn a_stray_argument_is_not_echoed() {
     }
     assert_usage(
         &["get", "hunter2hunter2"],
-        "'get' takes no such argument (it is not shown)",
+        "'get' takes no such argument (not echoed, in case it is a password)",
         "see 'regards-token get --help'; a password goes on stdin (--password-stdin), \
          never on the command line",
     );

@@ -98,6 +98,8 @@ pub struct Server {
     pub request_style: RequestStyle,
     /// The `--ca-cert` bundle, read and parsed.
     pub ca_roots: Option<Vec<reqwest::Certificate>>,
+    /// Where it was read from, for `exec` to hand on.
+    pub ca_cert: Option<PathBuf>,
     pub insecure: bool,
     pub timeout: Duration,
     pub retries: u32,
@@ -114,7 +116,7 @@ pub struct ServerValues {
     pub ca_cert: Option<Sourced<String>>,
     pub request_style: Sourced<RequestStyle>,
     pub timeout: Sourced<Duration>,
-    pub retries: u32,
+    pub retries: Sourced<u32>,
     pub insecure: bool,
     pub allow_http: bool,
 }
@@ -126,7 +128,7 @@ pub struct CacheValues {
     pub refresh: bool,
     /// `--no-login`: a cached token or exit 7, never a login.
     pub no_login: bool,
-    pub lock_timeout: Duration,
+    pub lock_timeout: Sourced<Duration>,
 }
 
 impl Settings {
@@ -216,7 +218,10 @@ impl ServerValues {
                 parse_timeout,
                 DEFAULT_TIMEOUT,
             )?,
-            retries: login.retries.unwrap_or(DEFAULT_RETRIES),
+            retries: match login.retries {
+                Some(n) => Sourced::new(n, Origin::Flag("--retries")),
+                None => Sourced::new(DEFAULT_RETRIES, Origin::Default),
+            },
             insecure: connect.insecure,
             allow_http: connect.allow_http,
         })
@@ -288,11 +293,13 @@ impl ServerValues {
             request_style: self.request_style.value,
             ca_roots: self
                 .ca_cert
-                .map(|c| crate::regards::read_ca_bundle(&PathBuf::from(c.value)))
+                .as_ref()
+                .map(|c| crate::regards::read_ca_bundle(&PathBuf::from(&c.value)))
                 .transpose()?,
+            ca_cert: self.ca_cert.map(|c| PathBuf::from(c.value)),
             insecure: self.insecure,
             timeout: self.timeout.value,
-            retries: self.retries,
+            retries: self.retries.value,
         })
     }
 }
@@ -333,7 +340,10 @@ impl CacheValues {
             )?,
             refresh,
             no_login,
-            lock_timeout: lock.lock_timeout.unwrap_or(DEFAULT_LOCK_TIMEOUT),
+            lock_timeout: match lock.lock_timeout {
+                Some(d) => Sourced::new(d, Origin::Flag("--lock-timeout")),
+                None => Sourced::new(DEFAULT_LOCK_TIMEOUT, Origin::Default),
+            },
         })
     }
 
@@ -348,7 +358,7 @@ impl CacheValues {
             min_ttl: self.min_ttl.value,
             refresh: self.refresh,
             no_login: self.no_login,
-            lock_timeout: self.lock_timeout,
+            lock_timeout: self.lock_timeout.value,
             lock_dir: match &paths {
                 Some(paths) => paths.lock_dir.clone(),
                 None => lock_dir(machine::user_cache_dir().as_deref()),

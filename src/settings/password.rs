@@ -225,8 +225,10 @@ pub(super) fn someone_at_a_terminal() -> bool {
 }
 
 fn no_password_source(message: &str) -> Error {
-    Error::usage(message)
-        .with_hint("use --password-stdin, --password-file PATH or the REGARDS_PASSWORD variable")
+    Error::usage(message).with_hint(
+        "use --password-stdin, --password-file PATH or the REGARDS_PASSWORD variable, \
+             or run 'regards-token login' once to remember it",
+    )
 }
 
 #[cfg(test)]
