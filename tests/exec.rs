@@ -263,8 +263,7 @@ fn curl_format_keeps_the_token_off_curls_command_line() {
     assert_eq!(String::from_utf8_lossy(&out.stdout), "200");
 }
 
-// Unix only: there the password is read from stdin's descriptor a byte at
-// a time; elsewhere stdin is read through a buffer, which takes the rest.
+// Runs `cat`, a Unix program; the next test does the same everywhere.
 #[cfg(unix)]
 #[test]
 fn password_stdin_leaves_the_rest_of_stdin_to_the_command() {
@@ -279,4 +278,36 @@ fn password_stdin_leaves_the_rest_of_stdin_to_the_command() {
     cmd.write_stdin(format!("{DEMO_PASSWORD}\nline two\nline three\n"));
     assert_eq!(run(&mut cmd).ok(), "line two\nline three\n");
     assert_eq!(server.token_requests(), 1);
+}
+
+/// The same on every system, with the tool itself as the command: the
+/// password is read a byte at a time, so the command's `get
+/// --password-stdin` reads the next line.
+#[test]
+fn the_command_reads_the_lines_after_the_password() {
+    let server = Server::builder().start();
+    let sandbox = Sandbox::new();
+    let bin = bin();
+    let url = server.url();
+    let inner = [
+        bin.to_str().unwrap(),
+        "get",
+        "--refresh",
+        "--password-stdin",
+        "--host",
+        &url,
+        "-s",
+        "project1",
+        "-u",
+        DEMO_LOGIN,
+    ];
+    let mut cmd =
+        assert_cmd::Command::from_std(exec_with(&sandbox, &server, &["--password-stdin"], &inner));
+    cmd.write_stdin(format!("{DEMO_PASSWORD}\n{DEMO_PASSWORD}\n"));
+    assert!(run(&mut cmd).ok().starts_with("eyJ"));
+    assert_eq!(
+        server.token_requests(),
+        2,
+        "both logged in, each with its line"
+    );
 }

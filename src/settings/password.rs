@@ -162,13 +162,11 @@ fn warn_if_others_can_read(file: &std::fs::File, path: &Path) {
 fn warn_if_others_can_read(_file: &std::fs::File, _path: &Path) {}
 
 /// The first line of stdin, read a byte at a time straight from the file
-/// descriptor: a buffered reader would also take what follows, which
-/// belongs to the command `exec` runs next.
-#[cfg(unix)]
+/// descriptor (the handle on Windows): a buffered reader would also take
+/// what follows, which belongs to the command `exec` runs next.
 fn read_stdin_line() -> std::io::Result<String> {
     use std::io::Read;
-    use std::os::fd::AsFd;
-    let mut stdin = std::fs::File::from(std::io::stdin().as_fd().try_clone_to_owned()?);
+    let mut stdin = stdin_file()?;
     // Sized for the cap, so that it never moves (leaving an unwiped copy).
     let mut line = Zeroizing::new(Vec::with_capacity(MAX_PASSWORD_BYTES as usize));
     let mut byte = [0u8; 1];
@@ -187,19 +185,21 @@ fn read_stdin_line() -> std::io::Result<String> {
     first_line(&line[..])
 }
 
-#[cfg(not(unix))]
-fn read_stdin_line() -> std::io::Result<String> {
-    use std::io::Read;
-    let mut bytes = Zeroizing::new(Vec::with_capacity(MAX_PASSWORD_BYTES as usize + 1));
-    let mut stdin = std::io::stdin().lock();
-    let mut byte = [0u8; 1];
-    while stdin.read(&mut byte)? == 1 && byte[0] != b'\n' {
-        if bytes.len() as u64 == MAX_PASSWORD_BYTES {
-            return Err(crate::files::too_large(MAX_PASSWORD_BYTES));
-        }
-        bytes.push(byte[0]);
-    }
-    first_line(&bytes[..])
+/// Stdin as a file of its own, unbuffered.
+#[cfg(unix)]
+fn stdin_file() -> std::io::Result<std::fs::File> {
+    use std::os::fd::AsFd;
+    Ok(std::fs::File::from(
+        std::io::stdin().as_fd().try_clone_to_owned()?,
+    ))
+}
+
+#[cfg(windows)]
+fn stdin_file() -> std::io::Result<std::fs::File> {
+    use std::os::windows::io::AsHandle;
+    Ok(std::fs::File::from(
+        std::io::stdin().as_handle().try_clone_to_owned()?,
+    ))
 }
 
 /// The first line, without its line ending. A file written by an editor
