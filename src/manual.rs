@@ -182,7 +182,7 @@ fn render(cmd: &clap::Command, words: &[String]) -> anyhow::Result<String> {
         .manual("regards-token manual");
     let mut out = Vec::new();
     man.render(&mut out)?;
-    let page = String::from_utf8(out)?;
+    let page = with_values(&String::from_utf8(out)?, cmd);
     let mut roff = Roff::new();
     exit_status(&mut roff, &name);
     environment(&mut roff, cmd, &name);
@@ -191,6 +191,34 @@ fn render(cmd: &clap::Command, words: &[String]) -> anyhow::Result<String> {
     // Before the VERSION section, which clap_mangen writes last.
     let (body, version) = page.split_at(page.find(".SH VERSION").unwrap_or(page.len()));
     Ok(format!("{body}{}{version}", roff.to_roff()))
+}
+
+/// clap_mangen's SYNOPSIS names the options without their values
+/// (`[--host]`): each option that takes one gets it (`[--host URL]`), as
+/// in the README's synopses.
+fn with_values(page: &str, cmd: &clap::Command) -> String {
+    let Some(start) = page.find(".SH SYNOPSIS\n") else {
+        return page.to_string();
+    };
+    let end = page[start..]
+        .find("\n.SH ")
+        .map_or(page.len(), |at| start + at + 1);
+    let mut synopsis = page[start..end].to_string();
+    for arg in cmd.get_arguments() {
+        let (Some(long), Some(names)) = (arg.get_long(), arg.get_value_names()) else {
+            continue;
+        };
+        if !arg.get_action().takes_values() {
+            continue;
+        }
+        let roff_long = long.replace('-', "\\-");
+        let value = names.iter().map(|n| n.as_str()).collect::<Vec<_>>().join(" ");
+        synopsis = synopsis.replace(
+            &format!("\\fB\\-\\-{roff_long}\\fR]"),
+            &format!("\\fB\\-\\-{roff_long}\\fR \\fI{value}\\fR]"),
+        );
+    }
+    format!("{}{synopsis}{}", &page[..start], &page[end..])
 }
 
 fn item(roff: &mut Roff, term: roff::Inline, text: &str) {

@@ -167,6 +167,10 @@ fn each_page_documents_its_options_exit_codes_environment_and_files() {
     }
     let get = page(&["get"]);
     for expected in [
+        // The synopsis gives each option's value, as the README does.
+        "[\\fB\\-\\-host\\fR \\fIURL\\fR]",
+        "[\\fB\\-\\-min\\-ttl\\fR \\fIDURATION\\fR]",
+        "[\\fB\\-\\-refresh\\fR]",
         "\\fB3\\fR\nThe server refused the credentials. Do not retry",
         "\\fB6\\fR\n",
         "\\fBREGARDS_PASSWORD\\fR",
