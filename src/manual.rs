@@ -212,7 +212,11 @@ fn with_values(page: &str, cmd: &clap::Command) -> String {
             continue;
         }
         let roff_long = long.replace('-', "\\-");
-        let value = names.iter().map(|n| n.as_str()).collect::<Vec<_>>().join(" ");
+        let value = names
+            .iter()
+            .map(|n| n.as_str())
+            .collect::<Vec<_>>()
+            .join(" ");
         synopsis = synopsis.replace(
             &format!("\\fB\\-\\-{roff_long}\\fR]"),
             &format!("\\fB\\-\\-{roff_long}\\fR \\fI{value}\\fR]"),

@@ -86,23 +86,6 @@ fn status_json(sandbox: &Sandbox) -> serde_json::Value {
     serde_json::from_str(run(sandbox.cmd().args(["status", "--format", "json"])).ok()).unwrap()
 }
 
-/// Every file under the sandbox's home, as text.
-fn every_file(sandbox: &Sandbox) -> String {
-    fn walk(dir: &std::path::Path, out: &mut String) {
-        for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
-            let path = entry.path();
-            if path.is_dir() {
-                walk(&path, out);
-            } else if let Ok(bytes) = std::fs::read(&path) {
-                out.push_str(&String::from_utf8_lossy(&bytes));
-            }
-        }
-    }
-    let mut text = String::new();
-    walk(sandbox.path(), &mut text);
-    text
-}
-
 fn remembers_passwords_in(tier: &str) {
     let server = Server::builder().lifetime(3600).start();
     let sandbox = Sandbox::new();
@@ -203,7 +186,7 @@ fn remembers_passwords_in(tier: &str) {
     assert_eq!(server.token_requests(), before + 1, "never sent again");
     assert_eq!(server.failed_attempts(DEMO_LOGIN), 1);
     assert_eq!(status_json(&sandbox)[0]["password"], "disabled");
-    assert!(!every_file(&sandbox).contains(DEMO_PASSWORD));
+    assert!(!sandbox.all_text().contains(DEMO_PASSWORD));
 
     // `login` with the new one: renewals work again.
     assert_eq!(login(&sandbox, &server, tier, NEW_PASSWORD).code, 0);
@@ -218,7 +201,7 @@ fn remembers_passwords_in(tier: &str) {
     let before = server.token_requests();
     run(&mut tool(&sandbox, &server, tier, &["get", "--refresh"])).fails(2);
     assert_eq!(server.token_requests(), before, "no password left to send");
-    assert!(!every_file(&sandbox).contains(NEW_PASSWORD));
+    assert!(!sandbox.all_text().contains(NEW_PASSWORD));
     assert_eq!(
         entry_in(tier, &server),
         None,

@@ -7,21 +7,15 @@ mod common;
 
 use common::*;
 
-/// Every file under the sandbox's home, as text.
-fn every_file(sandbox: &Sandbox) -> String {
-    fn walk(dir: &std::path::Path, out: &mut String) {
-        for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
-            let path = entry.path();
-            if path.is_dir() {
-                walk(&path, out);
-            } else if let Ok(bytes) = std::fs::read(&path) {
-                out.push_str(&String::from_utf8_lossy(&bytes));
-            }
-        }
-    }
-    let mut text = String::new();
-    walk(sandbox.path(), &mut text);
-    text
+/// `exec` for the demo account with the password on stdin, then
+/// `options`, `--` and the command.
+fn exec(sandbox: &Sandbox, server: &Server, options: &[&str]) -> assert_cmd::Command {
+    let mut cmd = sandbox.cmd();
+    cmd.args(["exec", "--host", &server.url(), "-s", "project1"])
+        .args(["-u", DEMO_LOGIN, "--password-stdin"])
+        .args(options)
+        .write_stdin(format!("{DEMO_PASSWORD}\n"));
+    cmd
 }
 
 fn login(sandbox: &Sandbox, server: &Server) -> assert_cmd::Command {
@@ -44,7 +38,7 @@ fn login_without_a_keyring_keeps_nothing_and_sends_nothing() {
     );
     assert!(ran.hint().contains("never in a file"), "{}", ran.hint());
     assert_eq!(server.token_requests(), 0, "nothing sent");
-    assert!(!every_file(&sandbox).contains(DEMO_PASSWORD));
+    assert!(!sandbox.all_text().contains(DEMO_PASSWORD));
     ran.leaks_none(&[DEMO_PASSWORD]);
     // Nothing remembered: status lists nothing.
     let status = run(sandbox.cmd().args(["status", "--format", "json"]));
@@ -96,30 +90,12 @@ fn no_login_prints_a_cached_token_or_exits_7_without_a_request() {
 fn exec_gives_its_command_the_account() {
     let server = Server::builder().start();
     let sandbox = Sandbox::new();
-    let mut cmd = sandbox.cmd();
-    cmd.args([
-        "exec",
-        "--host",
-        &server.url(),
-        "-s",
-        "project1",
-        "-u",
-        DEMO_LOGIN,
-    ])
-    .args([
-        "--password-stdin",
-        "--client-id",
-        "client",
-        "--cache",
-        "file",
-        "--",
-    ])
-    .args([
-        "sh",
-        "-c",
-        "env | grep '^REGARDS_' | grep -v '^REGARDS_TOKEN=' | sort",
-    ])
-    .write_stdin(format!("{DEMO_PASSWORD}\n"));
+    let mut cmd = exec(
+        &sandbox,
+        &server,
+        &["--client-id", "client", "--cache", "file", "--", "sh", "-c"],
+    );
+    cmd.arg("env | grep '^REGARDS_' | grep -v '^REGARDS_TOKEN=' | sort");
     let env = run(&mut cmd).ok().to_string();
     assert_eq!(
         env,
@@ -137,20 +113,9 @@ fn exec_gives_its_command_the_account() {
 fn get_inside_exec_finds_the_account_and_its_token() {
     let server = Server::builder().start();
     let sandbox = Sandbox::new();
-    let mut cmd = sandbox.cmd();
-    cmd.args([
-        "exec",
-        "--host",
-        &server.url(),
-        "-s",
-        "project1",
-        "-u",
-        DEMO_LOGIN,
-    ])
-    .args(["--password-stdin", "--cache", "file", "--"])
-    .arg(bin())
-    .args(["get", "--no-login", "--format", "json"])
-    .write_stdin(format!("{DEMO_PASSWORD}\n"));
+    let mut cmd = exec(&sandbox, &server, &["--cache", "file", "--"]);
+    cmd.arg(bin())
+        .args(["get", "--no-login", "--format", "json"]);
     let doc: serde_json::Value = serde_json::from_str(run(&mut cmd).ok()).unwrap();
     assert_eq!(doc["source"], "cache");
     assert_eq!(server.token_requests(), 1);

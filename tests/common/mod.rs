@@ -173,6 +173,24 @@ impl Sandbox {
         cmd
     }
 
+    /// Every file under the sandbox's home, as text: where a secret must
+    /// not be found.
+    pub fn all_text(&self) -> String {
+        fn walk(dir: &Path, out: &mut String) {
+            for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+                let path = entry.path();
+                if path.is_dir() {
+                    walk(&path, out);
+                } else if let Ok(bytes) = std::fs::read(&path) {
+                    out.push_str(&String::from_utf8_lossy(&bytes));
+                }
+            }
+        }
+        let mut text = String::new();
+        walk(self.path(), &mut text);
+        text
+    }
+
     /// `get` against `server` as the demo user, with no password source.
     pub fn login(&self, server: &Server) -> Command {
         Command::from_std(self.std_login(server))
