@@ -510,3 +510,36 @@ fn failed_logins_and_their_replays_at_vv_leak_nothing() {
         }
     }
 }
+
+/// A session cookie or an Authorization header in the answer is shown at
+/// -vv by name only: `[redacted]`, its value nowhere.
+#[test]
+fn answer_cookies_and_authorization_at_vv_are_redacted() {
+    let body = serde_json::json!({
+        "access_token": "eyJhbGciOiJIUzUxMiJ9.e30.c2ln", "token_type": "bearer",
+        "expires_in": 7199,
+    });
+    let answer = Canned::Raw {
+        status: 200,
+        content_type: Some("application/json;charset=UTF-8".into()),
+        body: body.to_string().into_bytes(),
+        extra_headers: vec![
+            (
+                "Set-Cookie".into(),
+                "SESSION=COOKIE-SENTINEL; Path=/; HttpOnly".into(),
+            ),
+            ("Authorization".into(), "Bearer AUTHZ-SENTINEL".into()),
+        ],
+    };
+    let server = server(vec![answer]);
+    let ran = get(&server, PASSWORD, &[]);
+    assert_eq!(ran.ok(), "eyJhbGciOiJIUzUxMiJ9.e30.c2ln\n");
+    for name in ["set-cookie", "authorization"] {
+        assert!(
+            ran.stderr.contains(&format!("< {name}: [redacted]\n")),
+            "{name}: {}",
+            ran.stderr
+        );
+    }
+    leaks_no_secret(&ran, &["COOKIE-SENTINEL", "AUTHZ-SENTINEL"]);
+}
