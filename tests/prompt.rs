@@ -19,6 +19,20 @@ fn at_a_terminal(
     env: &[(&str, &str)],
     answer: Option<&str>,
 ) -> (i32, String) {
+    at_a_terminal_when(sandbox, shell, env, answer, |screen| {
+        screen.contains("Password for")
+    })
+}
+
+/// `at_a_terminal`, typing `answer` once `prompted` says the prompt is
+/// out, given what the terminal showed so far.
+fn at_a_terminal_when(
+    sandbox: &Sandbox,
+    shell: &str,
+    env: &[(&str, &str)],
+    answer: Option<&str>,
+    prompted: impl Fn(&str) -> bool,
+) -> (i32, String) {
     // The sandbox's whole environment: the tool run at the terminal must
     // not reach this machine's keyrings or the user's config either.
     let mut cmd = sandbox.program("script");
@@ -48,7 +62,7 @@ fn at_a_terminal(
     let mut stdin = child.stdin.take().unwrap();
     if let Some(answer) = answer {
         let deadline = Instant::now() + Duration::from_secs(20);
-        while !shown().contains("Password for") {
+        while !prompted(&shown()) {
             assert!(Instant::now() < deadline, "no prompt; screen:\n{}", shown());
             std::thread::sleep(Duration::from_millis(20));
         }
@@ -147,4 +161,46 @@ fn the_terminal_runs_with_the_sandbox_isolation() {
     ] {
         assert!(screen.contains(&line), "{line} not in:\n{screen}");
     }
+}
+
+/// A person is at the terminal when stdin or stderr is one: with stderr
+/// sent to a file, or stdin from /dev/null, the prompt still comes (on the
+/// terminal, or wherever stderr goes) and the typed password is used.
+#[test]
+fn prompts_when_only_stdin_or_only_stderr_is_a_terminal() {
+    for redirect in ["2>\"$HOME/stderr\"", "</dev/null"] {
+        let server = Server::builder().start();
+        let sandbox = Sandbox::new();
+        let stderr_file = sandbox.path().join("stderr");
+        let shell = format!("{} {redirect}", get_line(&server));
+        let prompted = |screen: &str| {
+            screen.contains("Password for")
+                || std::fs::read_to_string(&stderr_file).is_ok_and(|e| e.contains("Password for"))
+        };
+        let (code, screen) =
+            at_a_terminal_when(&sandbox, &shell, &[], Some(DEMO_PASSWORD), prompted);
+        assert_eq!(code, 0, "{redirect}: {screen}");
+        assert_eq!(server.token_requests(), 1, "{redirect}");
+        assert!(!screen.contains(DEMO_PASSWORD), "{redirect}: {screen}");
+    }
+}
+
+/// With neither a terminal, there is nobody to ask: exit 2, no prompt.
+#[test]
+fn no_prompt_when_neither_stdin_nor_stderr_is_a_terminal() {
+    let server = Server::builder().start();
+    let sandbox = Sandbox::new();
+    let shell = format!(
+        "{} </dev/null 2>\"$HOME/stderr\"; echo \"exit:$?\"",
+        get_line(&server)
+    );
+    let (_, screen) = at_a_terminal(&sandbox, &shell, &[], None);
+    assert!(screen.contains("exit:2"), "{screen}");
+    let stderr = std::fs::read_to_string(sandbox.path().join("stderr")).unwrap();
+    assert!(
+        stderr.contains("no password given and no terminal to ask for one"),
+        "{stderr}"
+    );
+    assert!(!screen.contains("Password for") && !stderr.contains("Password for"));
+    assert_eq!(server.token_requests(), 0);
 }
