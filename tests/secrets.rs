@@ -543,3 +543,32 @@ fn answer_cookies_and_authorization_at_vv_are_redacted() {
     }
     leaks_no_secret(&ran, &["COOKIE-SENTINEL", "AUTHZ-SENTINEL"]);
 }
+
+/// A failure before any answer is shown with its cause, and the cause can
+/// hold the server's text: a certificate's names. A server that learnt
+/// the password (an earlier run against it) and names its certificate
+/// after it sees it replaced by [redacted] in the error.
+#[test]
+fn a_failure_cause_quoting_the_password_is_scrubbed() {
+    let password = "certname-sentinel";
+    let server = Server::builder()
+        .tls(true)
+        .tls_names(&[&format!("{password}.example")])
+        .start();
+    let sandbox = Sandbox::new();
+    let ca = sandbox.file("ca.pem", &server.ca_pem().unwrap());
+    let ran = run(sandbox
+        .cmd()
+        .args(["get", "--host", &server.url(), "-s", "project1"])
+        .args(["-u", DEMO_LOGIN, "-vv", "--password-stdin"])
+        .arg("--ca-cert")
+        .arg(&ca)
+        .write_stdin(format!("{password}\n")));
+    let line = ran.fails(4);
+    assert!(
+        line.contains("TLS handshake with") && line.contains("[redacted].example"),
+        "{line}"
+    );
+    leaks_no_secret(&ran, &[password]);
+    assert_eq!(server.token_requests(), 0);
+}
