@@ -467,3 +467,34 @@ fn a_refusal_cut_off_mid_body_is_sent_once() {
     );
     assert_eq!(server.token_requests(), 1);
 }
+
+/// The run that replays a refusal shows the first run's whole message,
+/// the server's detail included (already capped at 300 characters), not
+/// a shorter cut of it.
+#[test]
+fn a_replayed_refusal_shows_the_whole_first_message() {
+    let detail = format!("Access denied for user {DEMO_LOGIN}. {}", "x".repeat(1000));
+    let body = serde_json::json!({
+        "additionalInformation": {"error": "ACCOUNT_UNKNOWN"}, "detailMessage": detail,
+    });
+    let server = scripted(vec![json_answer(400, &body)]);
+    let sandbox = Sandbox::new();
+    let first = run(&mut sandbox.get(&server));
+    let message = first
+        .fails(3)
+        .strip_prefix("regards-token: error: ")
+        .unwrap()
+        .to_string();
+    assert!(message.ends_with("xxx…"), "{message}");
+    assert!(message.chars().count() > 340, "{message}");
+    let replay = run(&mut sandbox.get(&server));
+    let line = replay.fails(3);
+    assert!(
+        line.starts_with(&format!(
+            "regards-token: error: {message} (met by a regards-token run "
+        )),
+        "{line}"
+    );
+    assert_eq!(replay.hint(), first.hint());
+    assert_eq!(server.token_requests(), 1);
+}
