@@ -106,6 +106,32 @@ fn https_to_a_plain_http_server_names_the_scheme_to_use() {
     assert_eq!(posts, 0, "the password never left");
 }
 
+/// `https://` to a port where nothing listens is a connection failure,
+/// retried, not a wrong scheme: the check for plain HTTP there fails too.
+#[test]
+fn https_to_a_closed_port_cannot_connect() {
+    let host = format!("https://127.0.0.1:{}", closed_port());
+    let ran = run(Sandbox::new()
+        .cmd()
+        .args([
+            "get", "--host", &host, "-s", "project1", "-u", DEMO_LOGIN, "-v",
+        ])
+        .args(["--retries", "1"])
+        .env("REGARDS_PASSWORD", DEMO_PASSWORD));
+    assert!(
+        ran.fails(4)
+            .starts_with(&format!("regards-token: error: cannot connect to {host}: ")),
+        "{}",
+        ran.stderr
+    );
+    assert_eq!(
+        ran.stderr.matches("retrying in").count(),
+        1,
+        "{}",
+        ran.stderr
+    );
+}
+
 /// `https://` to a plain-HTTP server that answers the TLS handshake with
 /// an HTTP error at once, as nginx does: said at once, with the `--host`
 /// to use, without waiting for a timeout; nothing sent, no retry.
