@@ -81,7 +81,13 @@ fn empty_or_missing_password_files_are_usage_errors() {
     let empty = sandbox.file("empty", "\n");
     let base = || sandbox.login(&server);
     let ran = run(base().arg("--password-file").arg(&empty));
-    assert!(ran.fails(2).contains("is empty"));
+    assert_eq!(
+        ran.fails(2),
+        format!(
+            "regards-token: error: the password from the password file {} is empty",
+            empty.display()
+        )
+    );
     let ran = run(base().args(["--password-file", "/nonexistent/pw"]));
     assert!(
         ran.fails(2)

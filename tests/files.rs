@@ -500,6 +500,33 @@ fn dev_zero_as_any_input_ends_quickly_with_exit_2() {
     assert_eq!(server.token_requests(), 0);
 }
 
+/// A stdin that cannot be read fails at once with exit 2, and sends
+/// nothing: a folder (every read is an error, and must not be tried
+/// again and again) or a closed descriptor (which the process starts with
+/// as /dev/null: an empty password).
+#[test]
+fn an_unreadable_stdin_is_exit_2_at_once() {
+    let server = Server::builder().start();
+    let sandbox = Sandbox::new();
+    let cases = [
+        (
+            r#"exec "$0" "$@" --password-stdin <."#,
+            "cannot read the password from stdin: Is a directory (os error 21)",
+        ),
+        (
+            r#"exec "$0" "$@" --password-stdin <&-"#,
+            "the password from stdin is empty",
+        ),
+    ];
+    for (line, error) in cases {
+        let started = Instant::now();
+        let ran = bounded(&mut under("sh", &sandbox.std_login(&server), line));
+        assert_eq!(ran.fails(2), format!("regards-token: error: {error}"));
+        assert!(started.elapsed() < LIMIT / 2, "{line}: at once");
+    }
+    assert_eq!(server.token_requests(), 0);
+}
+
 /// A cache entry of 1 GiB (sparse: it costs no disk) is a miss, with a
 /// `-v` line saying why, read no further than its cap.
 #[test]

@@ -342,6 +342,46 @@ fn a_64_mib_answer_is_refused_without_downloading_it() {
     assert_eq!(server.token_requests(), 1, "not retried");
 }
 
+/// A `Content-Length` over 1 MiB is refused on its own, before any of
+/// the body is read: here the server then closes without sending one,
+/// which a client reading on would report as a broken connection (exit 4).
+/// One of exactly 1 MiB is read (and is no JSON here).
+#[test]
+fn an_over_long_content_length_is_refused_before_the_body() {
+    let head = |len: usize| {
+        format!("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {len}\r\n\r\n{{\"a")
+            .into_bytes()
+    };
+    let over = server(vec![Canned::Bytes(head(MIB + 1))]);
+    let sandbox = Sandbox::new();
+    let out = run_checked(
+        &sandbox,
+        get(&sandbox, &over.url()).args(["--retries", "2"]),
+        "",
+    );
+    assert_eq!(
+        out.fails(5),
+        format!(
+            "regards-token: error: {} answered with more than 1048576 bytes, far more than a token",
+            over.url()
+        )
+    );
+    assert_eq!(over.token_requests(), 1);
+
+    let exact = server(vec![Canned::Huge(MIB)]);
+    let out = run_checked(
+        &sandbox,
+        get(&sandbox, &exact.url()).args(["--retries", "2"]),
+        "",
+    );
+    assert!(
+        out.fails(5)
+            .contains("answered with something that is not JSON (HTTP 200)"),
+        "{}",
+        out.stderr
+    );
+}
+
 /// An answer with no length that never ends can only stop if the client
 /// cuts it: it is reported after about 1 MiB (exit 5), and the server
 /// could write no more than that plus the sockets' buffers.

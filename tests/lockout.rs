@@ -387,3 +387,120 @@ fn answers_that_are_not_http_are_exit_5_and_sent_once() {
         assert_eq!(server.token_requests(), 1, "{what}");
     }
 }
+
+// ---- the refusal marker's lifetime ------------------------------------------
+
+/// Rewrites every entry of the sandbox's failed-login markers as if it had
+/// been written `secs` seconds earlier.
+fn age_markers(sandbox: &Sandbox, secs: u64) {
+    let files = sandbox.marker_files();
+    assert_eq!(files.len(), 1, "one account, one marker file");
+    for file in files {
+        let mut entries: serde_json::Value =
+            serde_json::from_slice(&std::fs::read(&file).unwrap()).unwrap();
+        for entry in entries.as_array_mut().expect("a list of entries") {
+            for field in ["at", "until"] {
+                let time = entry[field].as_u64().expect("unix seconds");
+                entry[field] = (time - secs).into();
+            }
+        }
+        std::fs::write(&file, entries.to_string()).unwrap();
+    }
+}
+
+/// A refusal holds back the same password for a minute, not forever: a
+/// marker younger than that is replayed without a request, an older one
+/// is ignored, and exactly one login is sent.
+#[test]
+fn a_refusal_marker_expires_after_its_lifetime() {
+    let server = Server::builder().start();
+    let sandbox = Sandbox::new();
+    let wrong = || {
+        run(sandbox
+            .login(&server)
+            .arg("--password-stdin")
+            .write_stdin("wrong\n"))
+    };
+    assert!(
+        !wrong().fails(3).contains("not sent again"),
+        "the first run is the server's refusal"
+    );
+    assert_eq!(server.token_requests(), 1);
+
+    age_markers(&sandbox, 45);
+    let line = wrong().fails(3).to_string();
+    assert!(
+        line.contains("the same password is not sent again"),
+        "{line}"
+    );
+    assert_eq!(server.token_requests(), 1, "a 45 s old refusal is replayed");
+
+    age_markers(&sandbox, 20);
+    let again = wrong();
+    assert!(
+        !again.fails(3).contains("not sent again"),
+        "a 65 s old refusal is over: {}",
+        again.stderr
+    );
+    assert_eq!(server.token_requests(), 2, "exactly one more login");
+}
+
+// ---- an answer broken after its status line ---------------------------------
+
+/// A 400 refusal whose body is cut off: the server had judged the
+/// password when it wrote the status line, so the attempt is final, sent
+/// once whatever `--retries` says, and the next run does not send it.
+#[test]
+fn a_refusal_cut_off_mid_body_is_sent_once() {
+    let cut = b"HTTP/1.1 400 Bad Request\r\nContent-Type: application/json\r\n\
+        Content-Length: 200\r\n\r\n{\"additionalInformation\":{\"error\":\"ACC"
+        .to_vec();
+    let server = scripted(vec![Canned::Bytes(cut), Canned::Normal, Canned::Normal]);
+    let sandbox = Sandbox::new();
+    let ran = run(sandbox.get(&server).args(["--retries", "2", "-v"]));
+    let line = ran.fails(4);
+    assert!(line.contains("broke after the login was sent"), "{line}");
+    assert!(line.ends_with("so it was not sent again"), "{line}");
+    assert!(!ran.stderr.contains("retrying"), "{}", ran.stderr);
+    assert_eq!(server.token_requests(), 1);
+    let again = run(&mut sandbox.get(&server));
+    assert!(
+        again
+            .fails(4)
+            .contains("the same password is not sent again"),
+        "{}",
+        again.stderr
+    );
+    assert_eq!(server.token_requests(), 1);
+}
+
+/// The run that replays a refusal shows the first run's whole message,
+/// the server's detail included (already capped at 300 characters), not
+/// a shorter cut of it.
+#[test]
+fn a_replayed_refusal_shows_the_whole_first_message() {
+    let detail = format!("Access denied for user {DEMO_LOGIN}. {}", "x".repeat(1000));
+    let body = serde_json::json!({
+        "additionalInformation": {"error": "ACCOUNT_UNKNOWN"}, "detailMessage": detail,
+    });
+    let server = scripted(vec![json_answer(400, &body)]);
+    let sandbox = Sandbox::new();
+    let first = run(&mut sandbox.get(&server));
+    let message = first
+        .fails(3)
+        .strip_prefix("regards-token: error: ")
+        .unwrap()
+        .to_string();
+    assert!(message.ends_with("xxx…"), "{message}");
+    assert!(message.chars().count() > 340, "{message}");
+    let replay = run(&mut sandbox.get(&server));
+    let line = replay.fails(3);
+    assert!(
+        line.starts_with(&format!(
+            "regards-token: error: {message} (met by a regards-token run "
+        )),
+        "{line}"
+    );
+    assert_eq!(replay.hint(), first.hint());
+    assert_eq!(server.token_requests(), 1);
+}

@@ -380,3 +380,39 @@ fn what_was_typed_after_the_answer_is_not_left_for_the_shell() {
     let after = gave_the_terminal_back(terminal.finish(), &server, 2);
     assert!(after.contains("not valid UTF-8"), "{after}");
 }
+
+/// A person is at the terminal when stdin or stderr is one: with stderr
+/// sent to a file, or stdin from /dev/null, the prompt still comes on the
+/// terminal and the typed password is used.
+#[test]
+fn prompts_when_only_stdin_or_only_stderr_is_a_terminal() {
+    for redirect in ["2>\"$HOME/stderr\"", "</dev/null"] {
+        let server = Server::builder().start();
+        let sandbox = Sandbox::new();
+        let shell = format!("{} {redirect}", get_line(&server));
+        let (code, screen) = at_a_terminal(&sandbox, &shell, &[], Some(DEMO_PASSWORD));
+        assert_eq!(code, 0, "{redirect}: {screen}");
+        assert_eq!(server.token_requests(), 1, "{redirect}");
+        assert!(!screen.contains(DEMO_PASSWORD), "{redirect}: {screen}");
+    }
+}
+
+/// With neither a terminal, there is nobody to ask: exit 2, no prompt.
+#[test]
+fn no_prompt_when_neither_stdin_nor_stderr_is_a_terminal() {
+    let server = Server::builder().start();
+    let sandbox = Sandbox::new();
+    let shell = format!(
+        "{} </dev/null 2>\"$HOME/stderr\"; echo \"exit:$?\"",
+        get_line(&server)
+    );
+    let (_, screen) = at_a_terminal(&sandbox, &shell, &[], None);
+    assert!(screen.contains("exit:2"), "{screen}");
+    let stderr = std::fs::read_to_string(sandbox.path().join("stderr")).unwrap();
+    assert!(
+        stderr.contains("no password given and no terminal to ask for one"),
+        "{stderr}"
+    );
+    assert!(!screen.contains("Password for") && !stderr.contains("Password for"));
+    assert_eq!(server.token_requests(), 0);
+}

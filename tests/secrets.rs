@@ -510,3 +510,65 @@ fn failed_logins_and_their_replays_at_vv_leak_nothing() {
         }
     }
 }
+
+/// A session cookie or an Authorization header in the answer is shown at
+/// -vv by name only: `[redacted]`, its value nowhere.
+#[test]
+fn answer_cookies_and_authorization_at_vv_are_redacted() {
+    let body = serde_json::json!({
+        "access_token": "eyJhbGciOiJIUzUxMiJ9.e30.c2ln", "token_type": "bearer",
+        "expires_in": 7199,
+    });
+    let answer = Canned::Raw {
+        status: 200,
+        content_type: Some("application/json;charset=UTF-8".into()),
+        body: body.to_string().into_bytes(),
+        extra_headers: vec![
+            (
+                "Set-Cookie".into(),
+                "SESSION=COOKIE-SENTINEL; Path=/; HttpOnly".into(),
+            ),
+            ("Authorization".into(), "Bearer AUTHZ-SENTINEL".into()),
+        ],
+    };
+    let server = server(vec![answer]);
+    let ran = get(&server, PASSWORD, &[]);
+    assert_eq!(ran.ok(), "eyJhbGciOiJIUzUxMiJ9.e30.c2ln\n");
+    for name in ["set-cookie", "authorization"] {
+        assert!(
+            ran.stderr.contains(&format!("< {name}: [redacted]\n")),
+            "{name}: {}",
+            ran.stderr
+        );
+    }
+    leaks_no_secret(&ran, &["COOKIE-SENTINEL", "AUTHZ-SENTINEL"]);
+}
+
+/// A failure before any answer is shown with its cause, and the cause can
+/// hold the server's text: a certificate's names. A server that learnt
+/// the password (an earlier run against it) and names its certificate
+/// after it sees it replaced by [redacted] in the error.
+#[test]
+fn a_failure_cause_quoting_the_password_is_scrubbed() {
+    let password = "certname-sentinel";
+    let server = Server::builder()
+        .tls(true)
+        .tls_names(&[&format!("{password}.example")])
+        .start();
+    let sandbox = Sandbox::new();
+    let ca = sandbox.file("ca.pem", &server.ca_pem().unwrap());
+    let ran = run(sandbox
+        .cmd()
+        .args(["get", "--host", &server.url(), "-s", "project1"])
+        .args(["-u", DEMO_LOGIN, "-vv", "--password-stdin"])
+        .arg("--ca-cert")
+        .arg(&ca)
+        .write_stdin(format!("{password}\n")));
+    let line = ran.fails(4);
+    assert!(
+        line.contains("TLS handshake with") && line.contains("[redacted].example"),
+        "{line}"
+    );
+    leaks_no_secret(&ran, &[password]);
+    assert_eq!(server.token_requests(), 0);
+}

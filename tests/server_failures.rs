@@ -119,6 +119,115 @@ fn a_refused_connection_is_retried_then_reported() {
     assert_eq!(ran.stderr.matches("retrying in").count(), 2);
 }
 
+/// The delays `-v` announced, in milliseconds, in order.
+fn announced_delays(stderr: &str) -> Vec<u64> {
+    stderr
+        .lines()
+        .filter_map(|l| l.strip_prefix("regards-token: retrying in "))
+        .map(|rest| {
+            let ms = rest.split(" ms").next().unwrap();
+            ms.parse().unwrap_or_else(|_| panic!("a delay: {rest}"))
+        })
+        .collect()
+}
+
+/// A 503 in the gateway's JSON with these extra headers.
+fn gateway_503(extra_headers: Vec<(String, String)>) -> Canned {
+    let body = serde_json::json!({
+        "timestamp": "2026-01-01T00:00:00.000+00:00", "path": TOKEN_PATH,
+        "status": 503, "error": "Service Unavailable", "requestId": "r-1",
+    });
+    Canned::Raw {
+        status: 503,
+        content_type: Some("application/json".into()),
+        body: body.to_string().into_bytes(),
+        extra_headers,
+    }
+}
+
+/// Retries back off: about 0.25 to 0.5 s before the second attempt, 0.5
+/// to 1 s before the third (half the step, plus up to as much again of
+/// jitter), and each announced wait is really waited. The jitter is random,
+/// so eight runs are measured: a backoff twice too long or too spread out
+/// would show in at least one of them all but once in tens of thousands.
+#[test]
+fn retries_back_off_within_the_announced_bounds() {
+    let runs: Vec<(Ran, Duration, usize)> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..8)
+            .map(|_| {
+                scope.spawn(|| {
+                    let server =
+                        scripted(vec![Canned::GatewayError(503), Canned::GatewayError(503)]);
+                    let started = Instant::now();
+                    let ran = run(Sandbox::new().get(&server).args(["-v", "--retries", "2"]));
+                    (ran, started.elapsed(), server.token_requests())
+                })
+            })
+            .collect();
+        handles.into_iter().map(|h| h.join().unwrap()).collect()
+    });
+    for (ran, took, requests) in runs {
+        assert_eq!(claims(ran.ok().trim_end())["sub"], DEMO_LOGIN);
+        assert_eq!(requests, 3);
+        let delays = announced_delays(&ran.stderr);
+        assert_eq!(delays.len(), 2, "{}", ran.stderr);
+        assert!((250..=500).contains(&delays[0]), "first wait {delays:?}");
+        assert!((500..=1000).contains(&delays[1]), "second wait {delays:?}");
+        let waited = Duration::from_millis(delays.iter().sum());
+        assert!(took >= waited, "announced {delays:?}, took {took:?}");
+    }
+}
+
+/// A `Retry-After` in seconds replaces the backoff.
+#[test]
+fn retry_after_is_honoured() {
+    let server = scripted(vec![gateway_503(vec![("Retry-After".into(), "1".into())])]);
+    let started = Instant::now();
+    let ran = run(Sandbox::new().get(&server).args(["-v", "--retries", "1"]));
+    assert_eq!(claims(ran.ok().trim_end())["sub"], DEMO_LOGIN);
+    assert_eq!(announced_delays(&ran.stderr), [1000], "{}", ran.stderr);
+    assert!(started.elapsed() >= Duration::from_secs(1));
+    assert_eq!(server.token_requests(), 2);
+}
+
+/// A `Retry-After` of an hour would make the command look hung: it is cut
+/// to 30 s. The run is stopped once it has announced its wait.
+#[test]
+fn a_long_retry_after_is_capped() {
+    use std::io::{BufRead, BufReader};
+    use std::process::Stdio;
+    let server = scripted(vec![gateway_503(vec![(
+        "Retry-After".into(),
+        "3600".into(),
+    )])]);
+    let sandbox = Sandbox::new();
+    let mut child = sandbox
+        .std_login(&server)
+        .args(["-v", "--retries", "1"])
+        .env("REGARDS_PASSWORD", DEMO_PASSWORD)
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("start regards-token");
+    let stderr = BufReader::new(child.stderr.take().unwrap());
+    let mut seen = String::new();
+    let mut announced = None;
+    for line in stderr.lines() {
+        let line = line.unwrap();
+        seen.push_str(&line);
+        seen.push('\n');
+        if line.contains("retrying in") {
+            announced = Some(announced_delays(&line));
+            break;
+        }
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+    assert_eq!(announced, Some(vec![30_000]), "{seen}");
+    assert_eq!(server.token_requests(), 1);
+}
+
 /// The server got the request and may be checking the password: a second
 /// try could be a second judged failure, so there is none.
 #[test]
@@ -217,6 +326,60 @@ fn a_firewall_page_is_named_whatever_its_status() {
         );
         assert!(ran.stderr.contains(&format!("(HTTP {status})")));
         assert_eq!(requests, 1);
+    }
+}
+
+/// A firewall page naming only one of its phrases, past the first KiB:
+/// an HTML page, or the same text served as plain text.
+fn firewall_page(status: u16, html: bool, phrase: &str) -> Canned {
+    let (body, content_type) = if html {
+        let padding = "<!-- the firewall's styles and scripts -->\n".repeat(100);
+        let body = format!(
+            "<html><head>{padding}</head><body>{phrase}.<br>Your support ID is: 1234567890</body></html>"
+        );
+        (body, "text/html; charset=utf-8")
+    } else {
+        let padding = "This page was generated by the firewall.\n".repeat(100);
+        (
+            format!("{padding}{phrase}. Your support ID is: 1234567890\n"),
+            "text/plain",
+        )
+    };
+    assert!(body.find(phrase).unwrap() > 4096);
+    Canned::Raw {
+        status,
+        content_type: Some(content_type.into()),
+        body: body.into_bytes(),
+        extra_headers: vec![],
+    }
+}
+
+/// Either of a firewall's phrases is enough, at any status it uses, deep
+/// in a page, in HTML or not: exit 5 after one request, and no refusal
+/// recorded (the firewall did not judge the password, whatever its 403
+/// says, and the same password may go out once it lets it through).
+#[test]
+fn a_firewall_page_with_either_phrase_is_exit_5_and_no_refusal() {
+    for phrase in ["Request Rejected", "The requested URL was rejected"] {
+        for (status, html) in [(403, true), (503, true), (403, false), (503, false)] {
+            let what = format!("{phrase:?} at {status}, html: {html}");
+            let server = scripted(vec![firewall_page(status, html, phrase)]);
+            let sandbox = Sandbox::new();
+            let ran = run(sandbox.get(&server).args(["--retries", "2"]));
+            let line = ran.fails(5);
+            assert!(
+                line.contains(&format!(
+                    "a web application firewall in front of {} rejected the request (HTTP {status})",
+                    server.url()
+                )),
+                "{what}: {line}"
+            );
+            assert_eq!(server.token_requests(), 1, "{what}");
+            for file in sandbox.marker_files() {
+                let marker = std::fs::read_to_string(&file).unwrap();
+                assert!(!marker.contains("\"refused\""), "{what}: {marker}");
+            }
+        }
     }
 }
 

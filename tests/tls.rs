@@ -106,6 +106,70 @@ fn https_to_a_plain_http_server_names_the_scheme_to_use() {
     assert_eq!(posts, 0, "the password never left");
 }
 
+/// `https://` to a port where nothing listens is a connection failure,
+/// retried, not a wrong scheme: the check for plain HTTP there fails too.
+#[test]
+fn https_to_a_closed_port_cannot_connect() {
+    let host = format!("https://127.0.0.1:{}", closed_port());
+    let ran = run(Sandbox::new()
+        .cmd()
+        .args([
+            "get", "--host", &host, "-s", "project1", "-u", DEMO_LOGIN, "-v",
+        ])
+        .args(["--retries", "1"])
+        .env("REGARDS_PASSWORD", DEMO_PASSWORD));
+    assert!(
+        ran.fails(4)
+            .starts_with(&format!("regards-token: error: cannot connect to {host}: ")),
+        "{}",
+        ran.stderr
+    );
+    assert_eq!(
+        ran.stderr.matches("retrying in").count(),
+        1,
+        "{}",
+        ran.stderr
+    );
+}
+
+/// `https://` to a plain-HTTP server that answers the TLS handshake with
+/// an HTTP error at once, as nginx does: said at once, with the `--host`
+/// to use, without waiting for a timeout; nothing sent, no retry.
+#[test]
+fn https_to_a_server_answering_in_plain_http_names_the_scheme_to_use() {
+    use std::io::{Read, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let connections = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let seen = std::sync::Arc::clone(&connections);
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(mut stream) = stream else { return };
+            seen.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            let mut hello = [0u8; 512];
+            let _ = stream.read(&mut hello);
+            let _ = stream.write_all(
+                b"HTTP/1.1 400 Bad Request\r\nContent-Type: text/html\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",
+            );
+        }
+    });
+    let host = format!("https://127.0.0.1:{port}");
+    let sandbox = Sandbox::new();
+    let ran = run(sandbox
+        .cmd()
+        .args(["get", "--host", &host, "-s", "project1", "-u", DEMO_LOGIN])
+        .args(["--retries", "2", "--timeout", "20s"])
+        .env("REGARDS_PASSWORD", DEMO_PASSWORD));
+    assert_eq!(
+        ran.fails(5),
+        format!("regards-token: error: {host} speaks plain HTTP, not HTTPS")
+    );
+    assert_eq!(ran.hint(), format!("use --host http://127.0.0.1:{port}"));
+    assert!(!ran.stderr.contains("retrying"));
+    assert_eq!(connections.load(std::sync::atomic::Ordering::SeqCst), 1);
+    assert!(sandbox.marker_files().is_empty(), "nothing was judged");
+}
+
 #[test]
 fn a_bad_ca_cert_is_reported_before_anything_else() {
     let server = Server::builder().start();

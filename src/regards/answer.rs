@@ -131,10 +131,15 @@ pub fn classify(
             location: location.map(str::to_string),
         };
     }
+    let json: Option<Value> = serde_json::from_slice(body).ok();
+    // A firewall's page names it, whatever its status and however it is
+    // served (HTML or plain text): it rejected the request, so it is no
+    // refusal by REGARDS, even at 403.
+    if json.is_none() && is_firewall_page(body) {
+        return not_regards(Unexpected::Firewall);
+    }
     if looks_like_html(content_type, body) {
-        return if is_firewall_page(body) {
-            not_regards(Unexpected::Firewall)
-        } else if matches!(status, 401 | 403) {
+        return if matches!(status, 401 | 403) {
             // Servlet containers answer filter rejections with their own page.
             Outcome::ClientRejected { status }
         } else if status >= 500 {
@@ -148,7 +153,6 @@ pub fn classify(
             not_regards(Unexpected::WebPage)
         };
     }
-    let json: Option<Value> = serde_json::from_slice(body).ok();
     match status {
         200 => match json {
             Some(json) => granted(&json).map_or_else(

@@ -243,6 +243,30 @@ fn web_pages_redirects_and_odd_statuses() {
             what: Unexpected::Firewall
         }
     );
+    // Either phrase, even served as plain text or deep in the page.
+    let deep = format!("{}The requested URL was rejected.", " ".repeat(60 * 1024));
+    for (content_type, body) in [
+        (Some("text/plain"), "Request Rejected"),
+        (None, deep.as_str()),
+    ] {
+        assert_eq!(
+            classify(403, content_type, None, body.as_bytes()),
+            Outcome::NotRegards {
+                status: 403,
+                what: Unexpected::Firewall
+            }
+        );
+    }
+    // Past the first 64 KiB, or quoted in REGARDS' JSON, it is not one.
+    let past = format!("<html>{}Request Rejected", " ".repeat(64 * 1024));
+    assert_eq!(html(403, &past), Outcome::ClientRejected { status: 403 });
+    assert!(matches!(
+        json(
+            400,
+            r#"{"additionalInformation":{"error":"ACCOUNT_UNKNOWN"},"detailMessage":"request rejected"}"#
+        ),
+        Outcome::LoginRefused { .. }
+    ));
     assert_eq!(
         classify(301, None, Some("https://x/"), b""),
         Outcome::Redirect {

@@ -283,14 +283,14 @@ fn read_body(response: &mut Response, deadline: Instant) -> Result<Option<Vec<u8
 /// line never ends. Then the error gives the `--host` to use, at once.
 fn wrong_scheme(kind: FailureKind, server: &Server) -> FailureKind {
     let host = &server.host;
-    match kind {
-        FailureKind::NotHttp if !host.is_https() && speaks(host, "https", server.timeout) => {
+    match (kind, host.is_https()) {
+        (FailureKind::NotHttp, false) if speaks(host, "https", server.timeout) => {
             FailureKind::SpeaksHttps
         }
-        FailureKind::Connect if host.is_https() && speaks(host, "http", server.timeout) => {
+        (FailureKind::Connect, true) if speaks(host, "http", server.timeout) => {
             FailureKind::SpeaksHttp
         }
-        other => other,
+        (other, _) => other,
     }
 }
 

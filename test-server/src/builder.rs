@@ -30,6 +30,7 @@ pub struct Builder {
     lockout_threshold: u32,
     legacy_v1: bool,
     tls: bool,
+    tls_names: Vec<String>,
     script: VecDeque<Canned>,
     port: u16,
     log_requests: bool,
@@ -51,6 +52,7 @@ impl Default for Builder {
             lockout_threshold: 5,
             legacy_v1: false,
             tls: false,
+            tls_names: vec!["127.0.0.1".to_owned(), "localhost".to_owned()],
             script: VecDeque::new(),
             port: 0,
             log_requests: false,
@@ -106,6 +108,14 @@ impl Builder {
     /// Serve HTTPS with a fresh CA and a leaf certificate for 127.0.0.1 and localhost.
     pub fn tls(mut self, on: bool) -> Self {
         self.tls = on;
+        self
+    }
+
+    /// The names the HTTPS certificate is valid for (127.0.0.1 and
+    /// localhost by default): others make a client's check of the name
+    /// fail, with the names the certificate presents in its error.
+    pub fn tls_names(mut self, names: &[&str]) -> Self {
+        self.tls_names = names.iter().map(|n| n.to_string()).collect();
         self
     }
 
@@ -165,7 +175,10 @@ impl Builder {
             .into_iter()
             .map(|u| (u.login.clone(), u))
             .collect();
-        let tls = self.tls.then(|| Arc::new(tls::TlsIdentity::generate()));
+        let names = self.tls_names;
+        let tls = self
+            .tls
+            .then(|| Arc::new(tls::TlsIdentity::generate(names)));
         server::start(config, users, self.script, tls, self.port)
     }
 }

@@ -1,4 +1,5 @@
-//! A throwaway PKI per server: a CA plus a leaf for 127.0.0.1 and localhost.
+//! A throwaway PKI per server: a CA plus a leaf for 127.0.0.1 and localhost
+//! (or the names the builder was given).
 //!
 //! Why a CA and not one self-signed leaf: some verifiers (webpki among them)
 //! refuse a certificate that is both the trust anchor and the end entity, or a
@@ -21,7 +22,7 @@ pub(crate) struct TlsIdentity {
 
 impl TlsIdentity {
     /// Panics on failure: nothing here depends on input, so a failure is a bug.
-    pub fn generate() -> Self {
+    pub fn generate(names: Vec<String>) -> Self {
         let mut ca_params = CertificateParams::default();
         ca_params.distinguished_name = name("regards-test-server CA");
         ca_params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
@@ -30,9 +31,7 @@ impl TlsIdentity {
         let ca_cert = ca_params.self_signed(&ca_key).expect("self-sign CA");
         let issuer = Issuer::new(ca_params, ca_key);
 
-        let mut leaf_params =
-            CertificateParams::new(vec!["127.0.0.1".to_owned(), "localhost".to_owned()])
-                .expect("leaf names");
+        let mut leaf_params = CertificateParams::new(names).expect("leaf names");
         leaf_params.distinguished_name = name("localhost");
         leaf_params.is_ca = IsCa::ExplicitNoCa;
         leaf_params.key_usages = vec![KeyUsagePurpose::DigitalSignature];
