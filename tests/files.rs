@@ -504,6 +504,8 @@ fn dev_zero_as_any_input_ends_quickly_with_exit_2() {
 /// nothing: a folder (every read is an error, and must not be tried
 /// again and again) or a closed descriptor (which the process starts with
 /// as /dev/null: an empty password).
+// A folder as stdin and a closed descriptor are made by sh.
+#[cfg(unix)]
 #[test]
 fn an_unreadable_stdin_is_exit_2_at_once() {
     let server = Server::builder().start();
