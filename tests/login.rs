@@ -188,3 +188,47 @@ fn exec_hands_on_the_ca_certificate_and_min_ttl() {
     assert_eq!(run(&mut cmd).ok(), "1h30m\n");
     assert_eq!(server.token_requests(), 2, "the inner get renewed over TLS");
 }
+
+/// A remembered password the server refused is not sent again, even
+/// where its keyring cannot be reached: the list of remembered passwords
+/// says so, and `get` fails at once with exit 3 and the way out.
+#[test]
+fn a_refused_remembered_password_stops_get_without_a_request() {
+    let server = Server::builder().start();
+    let sandbox = Sandbox::new();
+    let dir = sandbox.cache_dir();
+    std::fs::create_dir_all(&dir).unwrap();
+    let record = serde_json::json!({
+        "version": 1,
+        "entries": [{
+            "host": server.url(),
+            "scope": "project1",
+            "username": DEMO_LOGIN,
+            "client_id": "client",
+            "store": "keyutils",
+            "remembered_at": 1_700_000_000u64,
+            "disabled_at": 1_700_000_100u64,
+            "refusal": "wrong login or password (ACCOUNT_UNKNOWN)\u{1b}[31m",
+        }],
+    });
+    std::fs::write(dir.join("passwords.json"), record.to_string()).unwrap();
+    let ran = run(&mut sandbox.login(&server));
+    assert_eq!(
+        ran.fails(3),
+        format!(
+            "regards-token: error: the server refused the remembered password of {DEMO_LOGIN} \
+             on {} (project1) at 2023-11-14T22:15:00Z: wrong login or password \
+             (ACCOUNT_UNKNOWN)\\u{{1b}}[31m",
+            server.url()
+        )
+    );
+    assert!(ran.hint().contains("regards-token login"), "{}", ran.hint());
+    assert_eq!(server.token_requests(), 0);
+    // status says so, and a password given now is used.
+    let listed = run(sandbox.cmd().args(["status", "--format", "json"]))
+        .ok()
+        .to_string();
+    assert!(listed.contains("\"password\": \"disabled\""), "{listed}");
+    run(&mut sandbox.get(&server)).ok();
+    assert_eq!(server.token_requests(), 1);
+}

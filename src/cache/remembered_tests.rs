@@ -222,3 +222,40 @@ fn forgetting_removes_the_selected_passwords_only() {
     assert!(outcomes[0].1.is_err());
     assert_eq!(index(&f.paths).records().len(), 1);
 }
+
+/// Options under which no keyring tier answers: the wrappers then work
+/// from the index alone.
+fn no_keyring() -> KeyringOptions {
+    KeyringOptions {
+        skip: ["secret-service", "keyutils", "keychain", "windows"]
+            .map(String::from)
+            .to_vec(),
+        ..KeyringOptions::default()
+    }
+}
+
+#[test]
+fn without_its_keyring_a_refusal_is_still_recorded_and_forgetting_says_why_not() {
+    let f = Fixture::new();
+    f.remember("a");
+    // The keyring is out of reach (another session): the index still
+    // records the refusal, so no run sends the password again.
+    disable(&no_keyring(), &f.paths, &account("a"), "refused");
+    match recall(&no_keyring(), &f.paths, &account("a")) {
+        Some(Recalled::Disabled { why, .. }) => assert_eq!(why, "refused"),
+        _ => panic!("not disabled"),
+    }
+    // Forgetting it there fails, and says so; it stays listed.
+    let outcomes = forget(&no_keyring(), &f.paths, |_| true);
+    assert_eq!(outcomes.len(), 1);
+    assert!(outcomes[0].1.is_err());
+    assert_eq!(index(&f.paths).records().len(), 1);
+}
+
+#[test]
+fn login_says_how_long_each_store_keeps_the_password() {
+    assert!(lifetime("keyutils").contains("restarts"));
+    assert!(lifetime("secret-service").contains("login keyring"));
+    assert!(lifetime("keychain").contains("keychain"));
+    assert!(lifetime("windows").contains("Credential Manager"));
+}
