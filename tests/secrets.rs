@@ -572,3 +572,21 @@ fn a_failure_cause_quoting_the_password_is_scrubbed() {
     leaks_no_secret(&ran, &[password]);
     assert_eq!(server.token_requests(), 0);
 }
+
+/// Server text is scrubbed up to a cap (16 Ki characters: far more than a
+/// message shows) and cut there. A password the cut runs through is
+/// hidden all the same: after 16,380 spaces, which the message trims,
+/// its first characters would be all that shows.
+#[test]
+fn a_password_cut_by_the_scrubbers_cap_does_not_show() {
+    let detail = format!("{}{PASSWORD} and more", " ".repeat(16 * 1024 - 4));
+    let body = serde_json::json!({
+        "additionalInformation": {"error": "ACCOUNT_UNKNOWN"}, "detailMessage": detail,
+    });
+    let server = server(vec![json_answer(400, &body)]);
+    let ran = get(&server, PASSWORD, &[]);
+    let line = ran.fails(3);
+    assert!(line.ends_with("(ACCOUNT_UNKNOWN): [redacted]"), "{line}");
+    leaks_no_secret(&ran, &[]);
+    assert!(!ran.stderr.contains(&PASSWORD[..4]), "{}", ran.stderr);
+}

@@ -80,9 +80,9 @@ impl Scrubber {
     pub fn scrub(&self, text: &str) -> String {
         // Nothing shows more than a few hundred characters of server text;
         // the cap keeps a hostile megabyte of near-matches cheap.
-        let text = match text.char_indices().nth(MAX_SCRUBBED_CHARS) {
-            Some((cut, _)) => &text[..cut],
-            None => text,
+        let (text, cut) = match text.char_indices().nth(MAX_SCRUBBED_CHARS) {
+            Some((at, _)) => (&text[..at], true),
+            None => (text, false),
         };
         let bytes = text.as_bytes();
         let mut out = String::with_capacity(text.len());
@@ -97,6 +97,13 @@ impl Scrubber {
                 Some(end) => {
                     out.push_str(HIDDEN);
                     i = end;
+                }
+                // A secret the cut runs through is hidden too, and the
+                // text ends there: its first characters would show, and
+                // after trimmed spaces they would be all that shows.
+                None if cut && self.secrets.iter().any(|n| n.runs_out(text, i)) => {
+                    out.push_str(HIDDEN);
+                    break;
                 }
                 None => {
                     // SAFETY-style note: `i` is always on a character
@@ -172,33 +179,65 @@ impl Needle {
         }
         Some(end)
     }
+
+    /// Whether `text` from `start` to its end is a beginning of this
+    /// secret, or may be: whether a match could go on past the end.
+    fn runs_out(&self, text: &str, start: usize) -> bool {
+        let secret = self.value.expose().as_bytes();
+        if self.decode {
+            explore(text.as_bytes(), start, secret).1
+        } else {
+            secret.starts_with(&text.as_bytes()[start..])
+        }
+    }
 }
 
 /// The end of the longest stretch of `text` from `start` that decodes to
 /// `secret`, each character taken as is or through one of the escapes a
 /// server may have applied (mixed freely, hex digits in either case).
-/// Every (text position, secret position) pair is visited once, so a
-/// hostile text cannot make this slow.
 fn decoded_match(text: &[u8], start: usize, secret: &[u8]) -> Option<usize> {
-    let first = *text.get(start)?;
+    explore(text, start, secret).0
+}
+
+/// What `decoded_match` returns, and whether a stretch from `start` that
+/// decodes to a beginning of `secret` reaches the end of `text`, or an
+/// escape there that the end may have cut short. Every (text position,
+/// secret position) pair is visited once, so a hostile text cannot make
+/// this slow.
+fn explore(text: &[u8], start: usize, secret: &[u8]) -> (Option<usize>, bool) {
+    let Some(&first) = text.get(start) else {
+        return (None, false);
+    };
     if first != secret[0] && !matches!(first, b'%' | b'+' | b'\\' | b'&') {
-        return None;
+        return (None, false);
     }
     let mut pending = vec![(start, 0)];
     let mut seen = std::collections::HashSet::new();
-    let mut best = None;
+    let (mut best, mut runs_out) = (None, false);
     while let Some((i, j)) = pending.pop() {
         if j == secret.len() {
             best = best.max(Some(i));
             continue;
         }
+        runs_out |= cut_short(&text[i..]);
         for (used, decoded) in decodings(text, i) {
             if secret[j..].starts_with(&decoded) && seen.insert((i + used, j + decoded.len())) {
                 pending.push((i + used, j + decoded.len()));
             }
         }
     }
-    best
+    (best, runs_out)
+}
+
+/// The longest escape `decodings` reads in one step: `\uD83D\uDE00`, or
+/// an HTML reference of up to 12 bytes, `;` included.
+const LONGEST_ESCAPE: usize = 12;
+
+/// Whether `rest`, the end of a text, may be an escape the end cut short:
+/// shorter than the longest escape, or a percent-escape encoded again and
+/// again (`%252525...`), all hex digits after its `%`.
+fn cut_short(rest: &[u8]) -> bool {
+    rest.len() < LONGEST_ESCAPE || (rest[0] == b'%' && rest[1..].iter().all(u8::is_ascii_hexdigit))
 }
 
 /// The ways to read the text at `i`: how many bytes, giving which bytes.

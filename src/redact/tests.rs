@@ -168,3 +168,33 @@ fn scrub_is_fast_on_hostile_text() {
     );
     assert!(started.elapsed() < std::time::Duration::from_secs(20));
 }
+
+#[test]
+fn a_secret_the_cap_cuts_through_is_hidden_whole() {
+    let cap = 16 * 1024;
+    let form: String = url::form_urlencoded::byte_serialize(PASSWORD.as_bytes()).collect();
+    let twice: String = url::form_urlencoded::byte_serialize(form.as_bytes()).collect();
+    // The space percent-encoded seven times over: an escape of 20 bytes.
+    let deep = PASSWORD.replace(' ', &format!("%{}20", "25".repeat(6)));
+    for secret in [PASSWORD, &form, &twice, &deep, SECRET] {
+        let chars = secret.chars().count();
+        for shown in 1..=chars {
+            let text = format!("{}{secret} and more", " ".repeat(cap - shown));
+            assert_eq!(
+                scrubber().scrub(&text),
+                format!("{}[redacted]", " ".repeat(cap - shown)),
+                "{secret}, {shown} characters before the cap"
+            );
+        }
+    }
+    // What merely looks like the start of one is kept: at the end of a
+    // text that is not cut, far from the cap, or followed by what cannot
+    // be the start of an escape (12 bytes before the cap, or more).
+    assert_eq!(scrubber().scrub("ends with Pa55"), "ends with Pa55");
+    let text = format!("Pa {}", "x".repeat(cap));
+    assert_eq!(scrubber().scrub(&text), text[..cap]);
+    for tail in ["abcdefghijkl", "abcdefghijklm"] {
+        let text = format!("{}Pa55{tail}{PASSWORD}", " ".repeat(cap - 4 - tail.len()));
+        assert_eq!(scrubber().scrub(&text), text[..cap], "{tail}");
+    }
+}
