@@ -80,6 +80,12 @@ pub(crate) fn read_request<S: Read + Write>(stream: &mut S) -> Result<Recorded, 
             return Err(ReadError::Malformed("request head too large"));
         }
         input.fill()?;
+        if !may_start_request(&input.buf) {
+            // What nginx and Tomcat do with a TLS handshake sent to a plain
+            // port, or any bytes that cannot begin a method: answer 400 at
+            // once rather than wait for a line end that may never come.
+            return Err(ReadError::Malformed("not an HTTP request"));
+        }
     };
     let head: Vec<u8> = input.buf.drain(..head_end).collect();
     let head = String::from_utf8(head).map_err(|_| ReadError::Malformed("head is not UTF-8"))?;
@@ -168,6 +174,20 @@ pub(crate) fn read_request<S: Read + Write>(stream: &mut S) -> Result<Recorded, 
         recorded.body = input.take(n)?;
     }
     Ok(recorded)
+}
+
+/// Whether `buf` can be the beginning of a request: empty lines (which
+/// RFC 9112 lets a server skip), then a method made of token characters.
+fn may_start_request(buf: &[u8]) -> bool {
+    let start = buf
+        .iter()
+        .position(|b| !matches!(b, b'\r' | b'\n'))
+        .unwrap_or(buf.len());
+    let rest = &buf[start..];
+    let method_end = rest.iter().position(|&b| b == b' ').unwrap_or(rest.len());
+    rest[..method_end]
+        .iter()
+        .all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(b))
 }
 
 /// Index just past the blank line ending the head; bare `\n` tolerated for
