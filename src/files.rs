@@ -58,9 +58,11 @@ pub fn too_large(cap: u64) -> io::Error {
 /// `64 KiB`, `1 MiB`: how the caps are named in messages.
 pub fn size(bytes: u64) -> String {
     const KIB: u64 = 1024;
+    const MIB: u64 = KIB * KIB;
     match bytes {
-        b if b >= KIB * KIB && b % (KIB * KIB) == 0 => format!("{} MiB", b / (KIB * KIB)),
-        b if b >= KIB && b % KIB == 0 => format!("{} KiB", b / KIB),
+        0 => "0 bytes".to_owned(),
+        b if b % MIB == 0 => format!("{} MiB", b / MIB),
+        b if b % KIB == 0 => format!("{} KiB", b / KIB),
         b => format!("{b} bytes"),
     }
 }
@@ -114,41 +116,39 @@ fn names_an_open_descriptor(path: &Path) -> bool {
     })
 }
 
-/// Opens for reading with `O_NONBLOCK`, so that a FIFO without a writer or
-/// a device waiting for a carrier cannot block the `open` itself, and
-/// `O_NOCTTY`, so that a terminal never becomes the controlling one. With
-/// `own_file`, a symbolic link is refused (`O_NOFOLLOW`).
-#[cfg(unix)]
+/// Opens for reading; on Unix with `O_NONBLOCK`, so that a FIFO without a
+/// writer or a device waiting for a carrier cannot block the `open`
+/// itself, and `O_NOCTTY`, so that a terminal never becomes the
+/// controlling one. With `own_file`, a symbolic link is refused
+/// (`O_NOFOLLOW`). One function for every system, like `kind_of`, so that
+/// a change to it is one that compiles, and is tested, here.
 pub fn open_nonblocking(path: &Path, own_file: bool) -> io::Result<File> {
-    use rustix::fs::OFlags;
-    use std::os::unix::fs::OpenOptionsExt;
-    let mut flags = OFlags::NONBLOCK | OFlags::NOCTTY;
-    if own_file {
-        flags |= OFlags::NOFOLLOW;
+    let mut options = std::fs::OpenOptions::new();
+    options.read(true);
+    #[cfg(unix)]
+    {
+        use rustix::fs::OFlags;
+        use std::os::unix::fs::OpenOptionsExt;
+        let mut flags = OFlags::NONBLOCK | OFlags::NOCTTY;
+        flags.set(OFlags::NOFOLLOW, own_file);
+        options.custom_flags(flags.bits() as i32);
     }
-    std::fs::OpenOptions::new()
-        .read(true)
-        .custom_flags(flags.bits() as i32)
-        .open(path)
-}
-
-#[cfg(not(unix))]
-pub fn open_nonblocking(path: &Path, _own_file: bool) -> io::Result<File> {
-    File::open(path)
+    #[cfg(not(unix))]
+    let _ = own_file;
+    options.open(path)
 }
 
 /// Clears `O_NONBLOCK` once the file is known to be one that may be read:
 /// an accepted pipe is then waited for like stdin.
-#[cfg(unix)]
 pub fn blocking(file: &File) -> io::Result<()> {
-    use rustix::fs::{OFlags, fcntl_getfl, fcntl_setfl};
-    let flags = fcntl_getfl(file)?;
-    fcntl_setfl(file, flags - OFlags::NONBLOCK)?;
-    Ok(())
-}
-
-#[cfg(not(unix))]
-pub fn blocking(_file: &File) -> io::Result<()> {
+    #[cfg(unix)]
+    {
+        use rustix::fs::{OFlags, fcntl_getfl, fcntl_setfl};
+        let flags = fcntl_getfl(file)?;
+        fcntl_setfl(file, flags - OFlags::NONBLOCK)?;
+    }
+    #[cfg(not(unix))]
+    let _ = file;
     Ok(())
 }
 
@@ -159,8 +159,12 @@ mod tests {
     #[test]
     fn sizes_are_named_in_binary_units() {
         assert_eq!(size(64 * 1024), "64 KiB");
+        assert_eq!(size(1024 * 1024), "1 MiB");
         assert_eq!(size(4 * 1024 * 1024), "4 MiB");
+        assert_eq!(size(1536 * 1024), "1536 KiB");
         assert_eq!(size(1000), "1000 bytes");
+        assert_eq!(size(1536), "1536 bytes");
+        assert_eq!(size(0), "0 bytes");
     }
 
     #[test]
