@@ -221,8 +221,9 @@ fn explore(text: &[u8], start: usize, secret: &[u8]) -> (Option<usize>, bool) {
         }
         runs_out |= cut_short(&text[i..]);
         for (used, decoded) in decodings(text, i) {
-            if secret[j..].starts_with(&decoded) && seen.insert((i + used, j + decoded.len())) {
-                pending.push((i + used, j + decoded.len()));
+            let next = (i + used, j + decoded.len());
+            if secret[j..].starts_with(&decoded) && seen.insert(next) {
+                pending.push(next);
             }
         }
     }
@@ -299,11 +300,17 @@ fn decodings(text: &[u8], i: usize) -> Vec<(usize, Vec<u8>)> {
     ways
 }
 
+/// The value of one or more hex digits (no sign, which `from_str_radix`
+/// would take), or `None`.
 fn hex(digits: &[u8]) -> Option<u32> {
-    if digits.is_empty() || !digits.iter().all(u8::is_ascii_hexdigit) {
+    if digits.is_empty() {
         return None;
     }
-    u32::from_str_radix(std::str::from_utf8(digits).ok()?, 16).ok()
+    digits.iter().try_fold(0u32, |value, &digit| {
+        value
+            .checked_mul(16)?
+            .checked_add(char::from(digit).to_digit(16)?)
+    })
 }
 
 /// `\uXXXX`, or a surrogate pair `\uD83D\uDE00`, at the start of `rest`.

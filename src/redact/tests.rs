@@ -152,6 +152,18 @@ fn short_secrets_are_hidden_only_where_they_stand_alone() {
     assert_eq!(four.scrub("xabcdx"), "x[redacted]x");
 }
 
+/// An escape without digits (`&#x;`, `%`, `\u`) is no character at all,
+/// not a NUL; one with a sign (`%+1`) is none either.
+#[test]
+fn escapes_without_hex_digits_decode_to_nothing() {
+    let nul = Scrubber::new("client", "secret", "ab\0cd");
+    assert_eq!(nul.scrub("ab&#x0;cd ab%00cd"), "[redacted] [redacted]");
+    assert_eq!(nul.scrub("ab&#x;cd"), "ab&#x;cd");
+    let one = Scrubber::new("client", "secret", "ab\u{1}cd");
+    assert_eq!(one.scrub("ab%01cd"), "[redacted]");
+    assert_eq!(one.scrub("ab%+1cd ab&#x+1;cd"), "ab%+1cd ab&#x+1;cd");
+}
+
 #[test]
 fn scrub_is_fast_on_hostile_text() {
     let scrubber = Scrubber::new(
@@ -193,7 +205,13 @@ fn a_secret_the_cap_cuts_through_is_hidden_whole() {
     assert_eq!(scrubber().scrub("ends with Pa55"), "ends with Pa55");
     let text = format!("Pa {}", "x".repeat(cap));
     assert_eq!(scrubber().scrub(&text), text[..cap]);
-    for tail in ["abcdefghijkl", "abcdefghijklm"] {
+    // `%` then what is not hex, or hex digits without a `%`: no escape.
+    for tail in [
+        "abcdefghijkl",
+        "abcdefghijklm",
+        "%zzzzzzzzzzzz",
+        "0123456789abc",
+    ] {
         let text = format!("{}Pa55{tail}{PASSWORD}", " ".repeat(cap - 4 - tail.len()));
         assert_eq!(scrubber().scrub(&text), text[..cap], "{tail}");
     }
