@@ -152,16 +152,39 @@ fn short_secrets_are_hidden_only_where_they_stand_alone() {
     assert_eq!(four.scrub("xabcdx"), "x[redacted]x");
 }
 
-/// An escape without digits (`&#x;`, `%`, `\u`) is no character at all,
-/// not a NUL; one with a sign (`%+1`) is none either.
+/// An escape without digits (`&#x;`) is no character at all, not a NUL;
+/// one with a sign (`%+1`, `&#+38;`) is none either.
 #[test]
-fn escapes_without_hex_digits_decode_to_nothing() {
+fn escapes_without_digits_or_with_a_sign_decode_to_nothing() {
     let nul = Scrubber::new("client", "secret", "ab\0cd");
     assert_eq!(nul.scrub("ab&#x0;cd ab%00cd"), "[redacted] [redacted]");
     assert_eq!(nul.scrub("ab&#x;cd"), "ab&#x;cd");
     let one = Scrubber::new("client", "secret", "ab\u{1}cd");
     assert_eq!(one.scrub("ab%01cd"), "[redacted]");
     assert_eq!(one.scrub("ab%+1cd ab&#x+1;cd"), "ab%+1cd ab&#x+1;cd");
+    let amp = Scrubber::new("client", "secret", "ab&cd");
+    assert_eq!(amp.scrub("ab&#38;cd"), "[redacted]");
+    assert_eq!(amp.scrub("ab&#+38;cd"), "ab&#+38;cd");
+}
+
+/// Each named HTML reference stands for its character.
+#[test]
+fn named_html_references_are_decoded() {
+    let scrubber = Scrubber::new("client", "secret", "1&2<3>4\"5'6");
+    assert_eq!(
+        scrubber.scrub("1&amp;2&lt;3&gt;4&quot;5&apos;6"),
+        "[redacted]"
+    );
+    for (reference, plain) in [
+        ("&amp;", "&"),
+        ("&lt;", "<"),
+        ("&gt;", ">"),
+        ("&quot;", "\""),
+        ("&apos;", "'"),
+    ] {
+        let text = "1&2<3>4\"5'6".replacen(plain, reference, 1);
+        assert_eq!(scrubber.scrub(&text), "[redacted]", "{reference}");
+    }
 }
 
 #[test]
