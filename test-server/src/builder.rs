@@ -17,6 +17,7 @@ pub(crate) struct Config {
     pub legacy_v1: bool,
     pub log_requests: bool,
     pub login_delay: Duration,
+    pub waits_for_a_line: bool,
 }
 
 /// Configures a [`Server`]; start from [`Server::builder`] or [`Builder::default`].
@@ -35,6 +36,7 @@ pub struct Builder {
     port: u16,
     log_requests: bool,
     login_delay: Duration,
+    waits_for_a_line: bool,
 }
 
 impl Default for Builder {
@@ -57,6 +59,7 @@ impl Default for Builder {
             port: 0,
             log_requests: false,
             login_delay: Duration::ZERO,
+            waits_for_a_line: false,
         }
     }
 }
@@ -148,6 +151,16 @@ impl Builder {
         self
     }
 
+    /// What to do with bytes that cannot begin a request, such as a TLS
+    /// handshake sent to this plain-HTTP port. By default, answer 400 at
+    /// once, as nginx and Tomcat do; with this on, wait for a line end
+    /// that may never come, as Netty (under the REGARDS gateway) does, so
+    /// a client's handshake hangs until its own timeout.
+    pub fn waits_for_a_line(mut self, on: bool) -> Self {
+        self.waits_for_a_line = on;
+        self
+    }
+
     /// Binds and starts serving; panics if it cannot, as this is a test helper.
     pub fn start(self) -> Server {
         self.try_start()
@@ -169,6 +182,7 @@ impl Builder {
             legacy_v1: self.legacy_v1,
             log_requests: self.log_requests,
             login_delay: self.login_delay,
+            waits_for_a_line: self.waits_for_a_line,
         };
         let users: HashMap<String, User> = self
             .users

@@ -101,7 +101,7 @@ pub(crate) fn serve(tcp: TcpStream, shared: &Shared) {
             Err(_) => return,
         },
     };
-    let req = match http::read_request(&mut stream) {
+    let req = match http::read_request(&mut stream, shared.config.waits_for_a_line) {
         Ok(req) => req,
         Err(ReadError::Closed) => return,
         Err(ReadError::Malformed(why)) => {

@@ -66,8 +66,13 @@ impl<S: Read> Input<'_, S> {
 }
 
 /// Reads one request. Writes `100 Continue` when asked, since curl waits a
-/// second for it before sending a body larger than 1 KiB.
-pub(crate) fn read_request<S: Read + Write>(stream: &mut S) -> Result<Recorded, ReadError> {
+/// second for it before sending a body larger than 1 KiB. Bytes that
+/// cannot begin a request are refused as soon as they come, unless
+/// `waits_for_a_line` (see `Builder::waits_for_a_line`).
+pub(crate) fn read_request<S: Read + Write>(
+    stream: &mut S,
+    waits_for_a_line: bool,
+) -> Result<Recorded, ReadError> {
     let mut input = Input {
         stream,
         buf: Vec::new(),
@@ -80,10 +85,7 @@ pub(crate) fn read_request<S: Read + Write>(stream: &mut S) -> Result<Recorded, 
             return Err(ReadError::Malformed("request head too large"));
         }
         input.fill()?;
-        if !may_start_request(&input.buf) {
-            // What nginx and Tomcat do with a TLS handshake sent to a plain
-            // port, or any bytes that cannot begin a method: answer 400 at
-            // once rather than wait for a line end that may never come.
+        if !waits_for_a_line && !may_start_request(&input.buf) {
             return Err(ReadError::Malformed("not an HTTP request"));
         }
     };
