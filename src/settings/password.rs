@@ -185,21 +185,20 @@ fn read_stdin_line() -> std::io::Result<String> {
     first_line(&line[..])
 }
 
-/// Stdin as a file of its own, unbuffered.
-#[cfg(unix)]
+/// Stdin as a file of its own, unbuffered. One function for every
+/// system, so that a change to it compiles, and is tested, on each.
 fn stdin_file() -> std::io::Result<std::fs::File> {
-    use std::os::fd::AsFd;
-    Ok(std::fs::File::from(
-        std::io::stdin().as_fd().try_clone_to_owned()?,
-    ))
-}
-
-#[cfg(windows)]
-fn stdin_file() -> std::io::Result<std::fs::File> {
-    use std::os::windows::io::AsHandle;
-    Ok(std::fs::File::from(
-        std::io::stdin().as_handle().try_clone_to_owned()?,
-    ))
+    #[cfg(unix)]
+    let own = {
+        use std::os::fd::AsFd;
+        std::io::stdin().as_fd().try_clone_to_owned()?
+    };
+    #[cfg(windows)]
+    let own = {
+        use std::os::windows::io::AsHandle;
+        std::io::stdin().as_handle().try_clone_to_owned()?
+    };
+    Ok(std::fs::File::from(own))
 }
 
 /// The first line, without its line ending. A file written by an editor
