@@ -129,7 +129,7 @@ pub fn open_nonblocking(path: &Path, own_file: bool) -> io::Result<File> {
     {
         use rustix::fs::OFlags;
         use std::os::unix::fs::OpenOptionsExt;
-        let mut flags = OFlags::NONBLOCK | OFlags::NOCTTY;
+        let mut flags = OFlags::NONBLOCK.union(OFlags::NOCTTY);
         flags.set(OFlags::NOFOLLOW, own_file);
         options.custom_flags(flags.bits() as i32);
     }
