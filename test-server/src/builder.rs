@@ -153,9 +153,10 @@ impl Builder {
 
     /// What to do with bytes that cannot begin a request, such as a TLS
     /// handshake sent to this plain-HTTP port. By default, answer 400 at
-    /// once, as nginx and Tomcat do; with this on, wait for a line end
-    /// that may never come, as Netty (under the REGARDS gateway) does, so
-    /// a client's handshake hangs until its own timeout.
+    /// once, as nginx and Tomcat do; with this on, say nothing until the
+    /// client gives up, as a server waiting for a line end that does not
+    /// come does (Netty, under the REGARDS gateway): a client's handshake
+    /// hangs until its own timeout.
     pub fn waits_for_a_line(mut self, on: bool) -> Self {
         self.waits_for_a_line = on;
         self

@@ -67,8 +67,8 @@ impl<S: Read> Input<'_, S> {
 
 /// Reads one request. Writes `100 Continue` when asked, since curl waits a
 /// second for it before sending a body larger than 1 KiB. Bytes that
-/// cannot begin a request are refused as soon as they come, unless
-/// `waits_for_a_line` (see `Builder::waits_for_a_line`).
+/// cannot begin a request are refused as soon as they come or, with
+/// `waits_for_a_line` (see `Builder::waits_for_a_line`), never answered.
 pub(crate) fn read_request<S: Read + Write>(
     stream: &mut S,
     waits_for_a_line: bool,
@@ -85,7 +85,15 @@ pub(crate) fn read_request<S: Read + Write>(
             return Err(ReadError::Malformed("request head too large"));
         }
         input.fill()?;
-        if !waits_for_a_line && !may_start_request(&input.buf) {
+        if !may_start_request(&input.buf) {
+            if waits_for_a_line {
+                // Whatever comes next, this is no request: wait until the
+                // client gives up (or the read times out), and say nothing.
+                loop {
+                    input.buf.clear();
+                    input.fill()?;
+                }
+            }
             return Err(ReadError::Malformed("not an HTTP request"));
         }
     };
