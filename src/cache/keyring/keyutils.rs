@@ -1,18 +1,24 @@
 //! The Linux kernel keyring tier (keyutils).
 //!
-//! The store looks keys up through the session keyring, and a process that
-//! has none (CI runners, some containers and services) gets "access denied"
-//! from every call. Such a process may create one, but an anonymous session
-//! keyring dies with the process: a cache in it would keep nothing while
-//! looking as if it worked. The store also links each key into the user's
-//! persistent keyring, which outlives the process, so a session keyring
-//! this code had to create is accepted only when the persistent keyring is
-//! there too.
+//! The store adds each key to the session keyring and links it into the
+//! user's persistent keyring, which outlives the process; a later run finds
+//! it through the persistent keyring, linked into its own session keyring.
+//!
+//! A process without a session keyring of its own (a shell reached by
+//! `su`, cron, `docker exec`, a service) is a trap. The kernel lends it the
+//! user's default session keyring, but the first call that needs a session
+//! keyring to write into (linking the persistent keyring) gives the calling
+//! thread an anonymous one instead. From then on the keys in the default
+//! keyring are not the thread's: a key the store has just added there can
+//! be neither linked, nor read, nor removed, and it stays behind with its
+//! secret in it. So such a process joins a new session keyring of its own
+//! first, and the persistent keyring is then required: without it, keys
+//! would die with the process while looking as if they were kept.
 //!
 //! Session keyrings belong to a thread, inherited by the threads it spawns,
-//! so this preparation runs on the caller's thread (it is a few system
-//! calls that do not wait on anyone) and the calls made later on threads of
-//! their own see the same keyring.
+//! so this preparation runs on the caller's thread (a few system calls that
+//! do not wait on anyone) and the calls made later on threads of their own
+//! see the same keyring.
 
 use std::sync::Arc;
 
@@ -34,13 +40,24 @@ pub(super) fn backend() -> Result<Backend, String> {
 }
 
 fn ensure_session_keyring() -> Result<(), String> {
-    if KeyRing::from_special_id(KeyRingIdentifier::Session, false).is_ok() {
+    let session = KeyRing::from_special_id(KeyRingIdentifier::Session, false);
+    let default = KeyRing::from_special_id(KeyRingIdentifier::UserSession, false);
+    if let (Ok(session), Ok(default)) = (session, default)
+        && session != default
+    {
         return Ok(());
     }
-    KeyRing::from_special_id(KeyRingIdentifier::Session, true)
+    // With no session keyring of its own, asking for one with "create"
+    // joins a new anonymous session keyring, for this thread and those it
+    // spawns from now on.
+    let joined = KeyRing::from_special_id(KeyRingIdentifier::Session, true)
         .map_err(|err| format!("no session keyring, and none could be created: {err}"))?;
+    if KeyRing::from_special_id(KeyRingIdentifier::UserSession, false).is_ok_and(|d| d == joined) {
+        return Err("no session keyring of this process's own could be made".into());
+    }
     KeyRing::get_persistent(KeyRingIdentifier::Session).map_err(|_| {
-        "no session keyring and no persistent keyring: tokens would not outlive the process"
+        "no session keyring of this process's own and no persistent keyring: \
+         tokens would not outlive the process"
             .to_string()
     })?;
     Ok(())
