@@ -229,6 +229,9 @@ pub fn logout(args: LogoutArgs, layers: &Layers) -> anyhow::Result<()> {
         let removal = cache::remove_everywhere(&stores, &unreachable, &record.key, &record.store);
         let key = &record.key;
         let who = who(key);
+        for (store, why) in &removal.passed_over {
+            verbose!(1, "passing over {store} for {who}: {why}");
+        }
         Markers::of(&paths.lock_dir, key).clear();
         if removal.failed.is_empty() {
             let from = match removal.removed_from.as_slice() {

@@ -176,7 +176,7 @@ fn removal_takes_the_key_out_of_every_store() {
         removal,
         Removal {
             removed_from: vec!["keyutils", "file"],
-            failed: vec![],
+            ..Removal::default()
         }
     );
     for store in &stores {
@@ -207,6 +207,26 @@ fn removal_fails_only_where_the_token_may_still_be() {
             "secret-service".to_string(),
             "collection is locked".to_string()
         )]
+    );
+
+    // A store the index does not name is passed over when it fails: the
+    // token was kept elsewhere.
+    let locked = Memory {
+        refuse_deletes: true,
+        ..Memory::named("keyutils")
+    };
+    let stores = vec![
+        holding(locked, "a.b.c"),
+        holding(Memory::named("file"), "a.b.c"),
+    ];
+    let removal = remove_everywhere(&stores, &[], &key(), "file");
+    assert_eq!(
+        removal,
+        Removal {
+            removed_from: vec!["file"],
+            failed: vec![],
+            passed_over: vec![("keyutils".to_string(), "collection is locked".to_string())],
+        }
     );
 
     // A tier that did not answer is passed over, unless the index says

@@ -210,18 +210,22 @@ pub fn open_all(
 pub struct Removal {
     /// The stores that held an entry for the key and no longer do.
     pub removed_from: Vec<&'static str>,
-    /// The stores that may still hold one, with why.
+    /// The stores that may still hold the token, with why: the one the
+    /// index names, when it failed or could not be reached.
     pub failed: Vec<(String, String)>,
+    /// Other stores that failed, with why: passed over (`-v` says so).
+    pub passed_over: Vec<(String, String)>,
 }
 
 /// Removes `key` from each of `stores`, which `open_all` opened. A token
 /// is stored in one place, but a store whose write failed half-way, or an
 /// earlier token kept elsewhere, can leave an entry in another: so every
-/// store is asked, and a store that fails is reported. `recorded`, the
-/// store the index names, surely held the token: when it is among
-/// `unreachable` rather than `stores`, that is a failure too. A tier that
-/// did not answer and is not the recorded one is passed over: it was not
-/// where this token went.
+/// store is asked. `recorded`, the store the index names, surely held the
+/// token: a failure there, or its absence from `stores`, is a failure. A
+/// failure anywhere else is passed over: that store was not where the
+/// token went, and a keyring that refuses a process everything (the
+/// kernel keyring in a container, say) must not make `logout` fail
+/// forever for a token kept in a file.
 pub fn remove_everywhere(
     stores: &[Box<dyn Store>],
     unreachable: &[Skipped],
@@ -233,7 +237,10 @@ pub fn remove_everywhere(
         match store.delete(key) {
             Ok(true) => removal.removed_from.push(store.name()),
             Ok(false) => {}
-            Err(err) => removal.failed.push((store.name().to_string(), err.0)),
+            Err(err) if store.name() == recorded => {
+                removal.failed.push((store.name().to_string(), err.0));
+            }
+            Err(err) => removal.passed_over.push((store.name().to_string(), err.0)),
         }
     }
     if !stores.iter().any(|s| s.name() == recorded) {
