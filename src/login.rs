@@ -25,7 +25,7 @@ pub fn run(args: LoginArgs, layers: &Layers) -> anyhow::Result<()> {
         Some(paths) => paths.clone(),
         None => settings::cache_paths()?,
     };
-    let store = remembered::open_store(&settings::keyring_options(), &account)?;
+    let store = remembered::open_store(&settings::keyring_options())?;
     let obtained = get::obtain(&settings, Mode::Login)?;
     output::mask_in_ci_logs(&obtained.token);
     // SAFETY-style note: `Mode::Login` hands back the password it used.

@@ -6,11 +6,14 @@
 //!
 //! The test entry is no token and has a key of its own (`CacheKey::probe`),
 //! never recorded in the index; it is removed whatever happened before.
+//! `login` makes the same round trip in the keyring it will keep the
+//! password in, before the password is sent.
 
+use std::fmt;
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use super::keyring::KeyringOptions;
-use super::{Auto, Cache, CacheKey, notice};
+use super::keyring::{Cause, KeyringOptions};
+use super::{Auto, Cache, CacheKey, Store, StoreError, notice};
 use crate::cli::CacheMode;
 use crate::settings::CachePaths;
 
@@ -55,17 +58,13 @@ impl Cache {
             return in_files(notice::no_keyring(skipped));
         }
 
-        let value = probe_value();
-        let stored = self.store.set(&self.key, &value);
-        let read_back = stored.as_ref().ok().map(|()| self.read_back(&value));
-        // Tried whatever happened: a write that failed may have left
-        // something behind.
-        let removed = self.store.delete(&self.key);
-
-        match (stored, read_back) {
-            (Err(err), _) if under_auto => in_files(format!("{} ({err})", notice::refused(tier))),
-            (Err(err), _) => Probe::Broken(notice::store_failed(tier, &err).to_string()),
-            (Ok(()), Some(Err(why))) => {
+        match round_trip(self.store.as_ref(), &self.key) {
+            Ok(()) => Probe::Works(tier),
+            Err(Failed::Store(err)) if under_auto => {
+                in_files(format!("{} ({err})", notice::refused(tier)))
+            }
+            Err(Failed::Store(err)) => Probe::Broken(notice::store_failed(tier, &err).to_string()),
+            Err(Failed::ReadBack(why)) => {
                 let what = format!(
                     "cannot read the cache ({tier}): {why}; a token stored there \
                      would not be found, and every get would log in"
@@ -76,23 +75,71 @@ impl Cache {
                     Probe::Broken(what)
                 }
             }
-            (Ok(()), _) => match removed {
-                Ok(_) => Probe::Works(tier),
-                Err(err) => Probe::Degraded(format!(
-                    "keyring: {tier}, but its test entry could not be removed ({err}): \
-                     logout may fail the same way"
-                )),
-            },
+            Err(Failed::Remove(err)) => Probe::Degraded(format!(
+                "keyring: {tier}, but its test entry could not be removed ({err}): \
+                 logout may fail the same way"
+            )),
         }
     }
+}
 
-    fn read_back(&self, value: &[u8]) -> Result<(), String> {
-        match self.store.get(&self.key) {
-            Ok(Some(bytes)) if bytes == value => Ok(()),
-            Ok(Some(_)) => Err("the test entry came back changed".into()),
-            Ok(None) => Err("the test entry was not kept".into()),
-            Err(err) => Err(err.to_string()),
+/// The step of a round trip that failed.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Failed {
+    Store(StoreError),
+    ReadBack(String),
+    Remove(StoreError),
+}
+
+impl Failed {
+    /// In the words of a tier passed over: a refusal to keep an entry is
+    /// the keyring refusing access.
+    pub fn cause(&self) -> Cause {
+        match self {
+            Failed::Store(_) | Failed::Remove(_) => Cause::Refused,
+            Failed::ReadBack(_) => Cause::Failed,
         }
+    }
+}
+
+impl fmt::Display for Failed {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Failed::Store(err) => write!(f, "it refused to store a test entry: {err}"),
+            Failed::ReadBack(why) => write!(f, "it did not give a test entry back: {why}"),
+            Failed::Remove(err) => write!(f, "it could not remove a test entry: {err}"),
+        }
+    }
+}
+
+/// Stores a test entry under `key` (which must be `CacheKey::probe()`'s:
+/// no real entry's), reads it back and removes it: whether `store` can
+/// keep, give back and forget an entry. Reading an entry that does not
+/// exist proves little: a keyring can answer that and refuse every write,
+/// or keep what it cannot remove. The removal is tried whatever happened
+/// before: a write that failed may have left something behind.
+pub fn round_trip(store: &dyn Store, key: &CacheKey) -> Result<(), Failed> {
+    let value = probe_value();
+    let stored = store.set(key, &value);
+    let read_back = stored.as_ref().ok().map(|()| read_back(store, key, &value));
+    let removed = store.delete(key);
+    match (stored, read_back, removed) {
+        (Err(err), _, _) => Err(Failed::Store(err)),
+        (Ok(()), Some(Err(why)), _) => Err(Failed::ReadBack(why)),
+        (Ok(()), _, Err(err)) => Err(Failed::Remove(err)),
+        (Ok(()), _, Ok(true)) => Ok(()),
+        (Ok(()), _, Ok(false)) => Err(Failed::Remove(StoreError(
+            "the test entry was already gone".into(),
+        ))),
+    }
+}
+
+fn read_back(store: &dyn Store, key: &CacheKey, value: &[u8]) -> Result<(), String> {
+    match store.get(key) {
+        Ok(Some(bytes)) if bytes == value => Ok(()),
+        Ok(Some(_)) => Err("the test entry came back changed".into()),
+        Ok(None) => Err("the test entry was not kept".into()),
+        Err(err) => Err(err.to_string()),
     }
 }
 

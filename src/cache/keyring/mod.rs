@@ -71,7 +71,7 @@ pub struct Skipped {
 }
 
 impl Skipped {
-    fn new(tier: &'static str, cause: Cause, reason: impl Into<String>) -> Skipped {
+    pub(crate) fn new(tier: &'static str, cause: Cause, reason: impl Into<String>) -> Skipped {
         Skipped {
             tier,
             cause,
