@@ -129,22 +129,30 @@ pub fn obtain(settings: &Settings, mode: Mode) -> anyhow::Result<Obtained> {
     // it waits for the answer still holds back the runs behind it. An
     // attempt lasts at most about twice --timeout (a trickling answer).
     let bound = server.timeout.saturating_mul(2);
+    // A remembered password is sent unattended: recorded before it goes
+    // out, so that logins without a verdict are not repeated run after run.
+    let unattended = match &remembered {
+        Some(paths) => Some(
+            remembered::sending(paths, &key, bound)
+                .map_err(|err| unrecorded(err, &paths.cache_dir))?,
+        ),
+        None => None,
+    };
     let mut before_send = || markers.sending(&sent, bound);
     let token = match login(settings, &password, &mut before_send) {
         Ok(token) => token,
         Err(failed) => {
             markers.failed(&sent, &failed);
-            if let (Some(paths), Verdict::Refused) = (&remembered, failed.verdict) {
-                remembered::disable(&keyring, paths, &key, &failed.error.to_string());
-                warning!(
-                    "the remembered password was refused, so it will not be sent again; \
-                     run 'regards-token login' with the current one"
-                );
+            if let (Some(paths), Some(unattended)) = (&remembered, unattended) {
+                settle_unattended(paths, &key, &failed, unattended);
             }
             return Err(failed.error.into());
         }
     };
     markers.succeeded(&sent);
+    if let Some(paths) = &remembered {
+        remembered::proven(paths, &key);
+    }
     let password = match mode {
         Mode::Login => Some(password),
         Mode::Get => None,
@@ -162,6 +170,67 @@ pub fn obtain(settings: &Settings, mode: Mode) -> anyhow::Result<Obtained> {
         source: Source::Network,
         password,
     })
+}
+
+/// What a login with the remembered password that failed leaves for the
+/// next runs: a refusal disables it, an attempt the server provably did
+/// not judge is forgotten, and one without a verdict holds it back.
+fn settle_unattended(
+    paths: &CachePaths,
+    key: &CacheKey,
+    failed: &LoginFailed,
+    unattended: remembered::Sending,
+) {
+    match failed.verdict {
+        Verdict::Refused => {
+            let why = failed.error.to_string();
+            remembered::disable(
+                &settings::keyring_options(),
+                paths,
+                key,
+                &why,
+                failed.scoped,
+            );
+            warning!(
+                "the remembered password was refused, so it will not be sent again; \
+                 run 'regards-token login' with the current one"
+            );
+        }
+        Verdict::NotJudged => unattended.not_judged(paths),
+        Verdict::Unknown => {
+            if let Some(Recalled::Held { until, .. }) =
+                remembered::recall(&settings::keyring_options(), paths, key)
+            {
+                warning!(
+                    "the remembered password is not sent again {}, since the server may have \
+                     checked it; run 'regards-token login' to give it now",
+                    held_words(until)
+                );
+            }
+        }
+    }
+}
+
+/// "until 2026-12-05T10:32:00Z", or "until 'regards-token login'".
+fn held_words(until: Option<SystemTime>) -> String {
+    match until {
+        Some(at) => format!("until {}", humantime::format_rfc3339_seconds(at)),
+        None => "until 'regards-token login' is run".to_string(),
+    }
+}
+
+/// Without a record of the send, every cron run could send the password
+/// again: no login then.
+fn unrecorded(err: anyhow::Error, dir: &Path) -> anyhow::Error {
+    Error::usage(format!(
+        "cannot record the login in the list of remembered passwords in {}: {err:#}",
+        dir.display()
+    ))
+    .with_hint(
+        "the record keeps unattended runs from each sending the remembered password; \
+         make the cache folder writable, or give the password (--password-stdin)",
+    )
+    .into()
 }
 
 /// The password to log in with, and, when it is the remembered one, the
@@ -190,6 +259,9 @@ fn password(
                     return Ok((password, Some(paths)));
                 }
                 Some(Recalled::Disabled { at, why }) => return Err(disabled(key, at, &why)),
+                Some(Recalled::Held { until, unproven }) => {
+                    return Err(held(key, until, unproven));
+                }
                 None => {}
             }
         }
@@ -217,6 +289,26 @@ fn disabled(key: &CacheKey, at: Option<SystemTime>, why: &str) -> anyhow::Error 
     .with_hint(
         "it is not sent again: run 'regards-token login' with the current password \
          (the account locks after a few failures)",
+    )
+    .into()
+}
+
+/// A remembered password sent lately without a verdict: held back.
+fn held(key: &CacheKey, until: Option<SystemTime>, unproven: u32) -> anyhow::Error {
+    let logins = if unproven == 1 { "login" } else { "logins" };
+    Error::new(
+        crate::error::Kind::Unavailable,
+        format!(
+            "the remembered password of {} on {} is held back {}: {unproven} {logins} with it \
+             got no answer, and the server may have checked it",
+            key.username,
+            key.host,
+            held_words(until)
+        ),
+    )
+    .with_hint(
+        "check that the server answers (regards-token doctor), then run 'regards-token login', \
+         or give the password (--password-stdin); a wrong one sent unattended would lock the account",
     )
     .into()
 }

@@ -71,6 +71,21 @@ impl Host {
         }
     }
 
+    /// This base URL with a loopback host written `127.0.0.1`: the names
+    /// of this machine's loopback interface reach one server.
+    pub fn on_loopback_as_one(&self) -> String {
+        if !self.is_loopback() {
+            return self.normalized.clone();
+        }
+        let mut url = self.url.clone();
+        let port = url.port_or_known_default();
+        if url.set_host(Some("127.0.0.1")).is_err() {
+            return self.normalized.clone();
+        }
+        let _ = url.set_port(port);
+        url.as_str().trim_end_matches('/').to_string()
+    }
+
     pub fn as_str(&self) -> &str {
         &self.normalized
     }

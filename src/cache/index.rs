@@ -122,7 +122,8 @@ impl<R: Keyed> IndexFile<R> {
         self.update(|entries| entries.retain(|r| !remove(r)))
     }
 
-    fn update(&self, change: impl FnOnce(&mut Vec<R>)) -> anyhow::Result<()> {
+    /// Changes the records in place, under the index's lock.
+    pub fn update(&self, change: impl FnOnce(&mut Vec<R>)) -> anyhow::Result<()> {
         let _guard = lock::acquire_file(&self.lock, INDEX_LOCK_TIMEOUT)?;
         let mut entries = self.records();
         change(&mut entries);

@@ -6,6 +6,7 @@
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
+use crate::host::Host;
 use crate::settings::Server;
 
 /// The keyring "service" every entry of this tool is filed under.
@@ -67,9 +68,22 @@ impl CacheKey {
     /// per account, whatever the project or the client.
     pub fn account_digest(&self) -> String {
         // SAFETY-style note: an array of strings always serializes.
-        let account = serde_json::to_string(&["account", &self.host, &self.username])
+        let account = serde_json::to_string(&["account", &self.account_host(), &self.username])
             .expect("strings serialize");
         short_digest(&account)
+    }
+
+    /// Whether `other` is a key of the same account (host and login),
+    /// whatever its project or client id.
+    pub fn same_account(&self, other: &CacheKey) -> bool {
+        self.username == other.username && self.account_host() == other.account_host()
+    }
+
+    /// The host as far as accounts go: `localhost`, `127.0.0.1` and `[::1]`
+    /// reach one server on this machine, so they are one account, and a
+    /// failed login through one name holds back the others.
+    fn account_host(&self) -> String {
+        Host::parse(&self.host).map_or_else(|_| self.host.clone(), |host| host.on_loopback_as_one())
     }
 }
 
@@ -128,5 +142,41 @@ mod tests {
         host.host = "https://other.org".into();
         assert_ne!(host.account_digest(), key("a@b").account_digest());
         assert_ne!(key("a@b").account_digest(), key("a@b").digest());
+    }
+
+    #[test]
+    fn names_of_this_machine_are_one_account() {
+        let on = |host: &str| CacheKey {
+            host: host.into(),
+            ..key("a@b")
+        };
+        let local = on("http://127.0.0.1:8034");
+        for same in [
+            "http://localhost:8034",
+            "http://[::1]:8034",
+            "http://127.0.0.2:8034",
+        ] {
+            assert_eq!(on(same).account_digest(), local.account_digest(), "{same}");
+            assert!(on(same).same_account(&local), "{same}");
+        }
+        for other in [
+            "http://127.0.0.1:8035",
+            "https://127.0.0.1:8034",
+            "http://127.0.0.1:8034/prefix",
+            "http://localhost.example.org:8034",
+        ] {
+            assert_ne!(
+                on(other).account_digest(),
+                local.account_digest(),
+                "{other}"
+            );
+            assert!(!on(other).same_account(&local), "{other}");
+        }
+        // The token cache keeps them apart: each name has its own entries.
+        assert_ne!(on("http://localhost:8034").digest(), local.digest());
+        assert!(!local.same_account(&CacheKey {
+            username: "a@c".into(),
+            ..local.clone()
+        }));
     }
 }

@@ -20,6 +20,7 @@ use super::entry::{from_unix, unix};
 use super::index::{IndexFile, Keyed};
 use super::key::CacheKey;
 use super::keyring::{self, KeyringOptions, Skipped, plain_name};
+use super::probe;
 use super::store::Store;
 use crate::error::{Error, Kind};
 use crate::secret::Secret;
@@ -47,6 +48,13 @@ pub struct PasswordRecord {
     /// What the server said then (server text: shown sanitized).
     #[serde(default)]
     pub refusal: Option<String>,
+    /// Logins in a row sent with it unattended that got no verdict (a
+    /// timeout, a 504): the server may have judged each (see `held`).
+    #[serde(default)]
+    pub unproven: u32,
+    /// Until when it is not sent again, after such a login.
+    #[serde(default)]
+    pub held_until: Option<u64>,
 }
 
 impl Keyed for PasswordRecord {
@@ -66,6 +74,12 @@ pub enum Recalled {
     },
     /// Refused by the server: not to be sent again.
     Disabled { at: Option<SystemTime>, why: String },
+    /// Sent lately without a verdict: not sent again until `until`, or
+    /// until `login` when `None`.
+    Held {
+        until: Option<SystemTime>,
+        unproven: u32,
+    },
 }
 
 /// The index of remembered passwords.
@@ -82,27 +96,45 @@ fn entry_key(account: &CacheKey) -> CacheKey {
     }
 }
 
-/// The first keyring tier that answers, to remember `account`'s password
-/// in; exit 6 when there is none, before anything is sent.
-pub fn open_store(opts: &KeyringOptions, account: &CacheKey) -> anyhow::Result<Box<dyn Store>> {
-    match keyring::open(opts, &entry_key(account)) {
-        Ok((store, _)) => Ok(store),
-        Err(skipped) => {
-            let reasons: Vec<String> = skipped.iter().map(|s| s.plain()).collect();
-            Err(Error::new(
-                Kind::KeyringUnavailable,
-                format!(
-                    "no keyring to remember the password in ({})",
-                    reasons.join(", ")
-                ),
-            )
-            .with_hint(
-                "a password is remembered in a keyring only, never in a file: start or unlock \
-                 one, or give the password each time (--password-file, REGARDS_PASSWORD)",
-            )
-            .into())
+/// The first keyring tier that can keep, give back and remove an entry,
+/// to remember a password in; exit 6 when there is none, before
+/// anything is sent. A tier that answers a read can still refuse writes,
+/// or keep what it cannot remove (the kernel keyring in a process without
+/// a session keyring of its own did): so each is tried with a test entry
+/// first, and a password is never written where it might stay for good.
+pub fn open_store(opts: &KeyringOptions) -> anyhow::Result<Box<dyn Store>> {
+    open_store_with(&|name| keyring::open_named(opts, name), keyring::tiers())
+}
+
+fn open_store_with(open: Opener, tiers: &[&'static str]) -> anyhow::Result<Box<dyn Store>> {
+    let mut skipped = Vec::new();
+    for &tier in tiers {
+        match open(tier) {
+            Ok(store) => match probe::round_trip(store.as_ref(), &CacheKey::probe()) {
+                Ok(()) => return Ok(store),
+                Err(failed) => {
+                    verbose!(1, "not remembering the password in {tier}: {failed}");
+                    skipped.push(Skipped::new(tier, failed.cause(), failed.to_string()));
+                }
+            },
+            Err(why) => skipped.push(why),
         }
     }
+    let reasons: Vec<String> = skipped.iter().map(|s| s.plain()).collect();
+    let reasons = if reasons.is_empty() {
+        "this system has none this tool can use".to_string()
+    } else {
+        reasons.join(", ")
+    };
+    Err(Error::new(
+        Kind::KeyringUnavailable,
+        format!("no keyring to remember the password in ({reasons})"),
+    )
+    .with_hint(
+        "a password is remembered in a keyring only, never in a file: start or unlock \
+         one, or give the password each time (--password-file, REGARDS_PASSWORD)",
+    )
+    .into())
 }
 
 /// Keeps `password` for `account` in `store`, and lists it. Either both
@@ -134,6 +166,8 @@ pub fn remember(
         remembered_at: unix(SystemTime::now()),
         disabled_at: None,
         refusal: None,
+        unproven: 0,
+        held_until: None,
     };
     if let Err(err) = index(paths).upsert(record) {
         let _ = store.delete(&key);
@@ -158,6 +192,12 @@ fn recall_with(open: Opener, paths: &CachePaths, account: &CacheKey) -> Option<R
         return Some(Recalled::Disabled {
             at: from_unix(at),
             why: record.refusal.unwrap_or_default(),
+        });
+    }
+    if let Some(until) = held::until(&record, SystemTime::now()) {
+        return Some(Recalled::Held {
+            until,
+            unproven: record.unproven,
         });
     }
     let store = match open(&record.store) {
@@ -203,39 +243,66 @@ fn recall_with(open: Opener, paths: &CachePaths, account: &CacheKey) -> Option<R
 
 /// The server refused `account`'s remembered password: it is replaced, in
 /// its keyring, by the refusal (`why`), and listed as disabled, so that no
-/// run sends it again. If the keyring cannot be written, the entry is
+/// run sends it again. So are the other passwords remembered for the same
+/// account (host and login) in other projects or for other client ids:
+/// the server counts failures per account, and each would cost one more.
+/// A refusal that concerns the project only (`scoped`: no access to it)
+/// disables that project's. If a keyring cannot be written, the entry is
 /// removed; the index says disabled either way.
-pub fn disable(opts: &KeyringOptions, paths: &CachePaths, account: &CacheKey, why: &str) {
-    disable_with(&|name| keyring::open_named(opts, name), paths, account, why);
+pub fn disable(
+    opts: &KeyringOptions,
+    paths: &CachePaths,
+    account: &CacheKey,
+    why: &str,
+    scoped: bool,
+) {
+    disable_with(
+        &|name| keyring::open_named(opts, name),
+        paths,
+        account,
+        why,
+        scoped,
+    );
 }
 
-fn disable_with(open: Opener, paths: &CachePaths, account: &CacheKey, why: &str) {
+fn disable_with(open: Opener, paths: &CachePaths, account: &CacheKey, why: &str, scoped: bool) {
     let index = index(paths);
-    let Some(mut record) = index.records().into_iter().find(|r| r.key == *account) else {
-        return;
-    };
     let why: String = why.chars().take(MAX_WHY_CHARS).collect();
     let mut value = DISABLED.to_vec();
     value.extend_from_slice(why.as_bytes());
-    let value = value;
-    let key = entry_key(account);
-    match open(&record.store) {
-        Ok(store) => {
-            if let Err(err) = store.set(&key, &value) {
-                verbose!(1, "cannot mark the remembered password refused: {err}");
-                if let Err(err) = store.delete(&key) {
-                    warning!("cannot remove the refused remembered password: {err}");
+    let concerned =
+        |key: &CacheKey| key.same_account(account) && (!scoped || key.scope == account.scope);
+    let records: Vec<PasswordRecord> = index
+        .records()
+        .into_iter()
+        .filter(|r| concerned(&r.key) && r.disabled_at.is_none())
+        .collect();
+    for record in &records {
+        let key = entry_key(&record.key);
+        match open(&record.store) {
+            Ok(store) => {
+                if let Err(err) = store.set(&key, &value) {
+                    verbose!(1, "cannot mark the remembered password refused: {err}");
+                    if let Err(err) = store.delete(&key) {
+                        warning!("cannot remove the refused remembered password: {err}");
+                    }
                 }
             }
+            Err(skipped) => warning!(
+                "cannot remove the refused remembered password: {}",
+                skipped.plain()
+            ),
         }
-        Err(skipped) => warning!(
-            "cannot remove the refused remembered password: {}",
-            skipped.plain()
-        ),
     }
-    record.disabled_at = Some(unix(SystemTime::now()));
-    record.refusal = Some(why);
-    if let Err(err) = index.upsert(record) {
+    let now = unix(SystemTime::now());
+    let disabled: Vec<&CacheKey> = records.iter().map(|r| &r.key).collect();
+    let marked = index.update(|entries| {
+        for entry in entries.iter_mut().filter(|e| disabled.contains(&&e.key)) {
+            entry.disabled_at = Some(now);
+            entry.refusal = Some(why.clone());
+        }
+    });
+    if let Err(err) = marked {
         warning!("cannot mark the remembered password refused: {err:#}");
     }
 }
@@ -289,6 +356,8 @@ pub fn lifetime(store: &str) -> &'static str {
     }
 }
 
+mod held;
+pub use held::{Sending, proven, sending};
+
 #[cfg(test)]
-#[path = "remembered_tests.rs"]
 mod tests;

@@ -3,6 +3,7 @@
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
+use std::time::{Duration, SystemTime};
 
 use super::*;
 use crate::cache::tests::Memory;
@@ -56,8 +57,16 @@ impl Fixture {
     }
 
     fn remember(&self, user: &str) {
+        self.remember_key(&account(user));
+    }
+
+    fn remember_key(&self, key: &CacheKey) {
         let password = Secret::new(PASSWORD_TEXT.to_string());
-        remember(&self.store(), &self.paths, &account(user), &password).unwrap();
+        remember(&self.store(), &self.paths, key, &password).unwrap();
+    }
+
+    fn recall(&self, key: &CacheKey) -> Option<Recalled> {
+        recall_with(&self.opener(), &self.paths, key)
     }
 
     fn stored(&self) -> Vec<u8> {
@@ -82,6 +91,7 @@ fn recalled_password(recalled: Option<Recalled>) -> String {
             password.expose().clone()
         }
         Some(Recalled::Disabled { why, .. }) => panic!("disabled: {why}"),
+        Some(Recalled::Held { unproven, .. }) => panic!("held after {unproven}"),
         None => panic!("nothing recalled"),
     }
 }
@@ -142,6 +152,7 @@ fn a_refused_password_is_replaced_by_the_refusal_and_never_recalled() {
         &f.paths,
         &account("a"),
         "wrong login or password (ACCOUNT_UNKNOWN)",
+        false,
     );
     assert!(!String::from_utf8_lossy(&f.stored()).contains("horse"));
     match recall_with(&f.opener(), &f.paths, &account("a")) {
@@ -173,7 +184,7 @@ fn a_refused_password_the_keyring_cannot_overwrite_is_removed() {
             ..f.store()
         }))
     };
-    disable_with(&refusing, &f.paths, &account("a"), "refused");
+    disable_with(&refusing, &f.paths, &account("a"), "refused", false);
     assert!(f.entries.lock().unwrap().is_empty());
     assert!(matches!(
         recall_with(&f.opener(), &f.paths, &account("a")),
@@ -240,7 +251,7 @@ fn without_its_keyring_a_refusal_is_still_recorded_and_forgetting_says_why_not()
     f.remember("a");
     // The keyring is out of reach (another session): the index still
     // records the refusal, so no run sends the password again.
-    disable(&no_keyring(), &f.paths, &account("a"), "refused");
+    disable(&no_keyring(), &f.paths, &account("a"), "refused", false);
     match recall(&no_keyring(), &f.paths, &account("a")) {
         Some(Recalled::Disabled { why, .. }) => assert_eq!(why, "refused"),
         _ => panic!("not disabled"),
@@ -258,4 +269,248 @@ fn login_says_how_long_each_store_keeps_the_password() {
     assert!(lifetime("secret-service").contains("login keyring"));
     assert!(lifetime("keychain").contains("keychain"));
     assert!(lifetime("windows").contains("Credential Manager"));
+}
+
+/// `account("a")` in another project, with another client id, or on
+/// another name of the same host.
+fn elsewhere(project: &str, client_id: &str, host: &str) -> CacheKey {
+    CacheKey {
+        host: host.into(),
+        scope: project.into(),
+        client_id: client_id.into(),
+        ..account("a")
+    }
+}
+
+fn is_disabled(recalled: Option<Recalled>) -> bool {
+    matches!(recalled, Some(Recalled::Disabled { .. }))
+}
+
+#[test]
+fn a_refusal_disables_the_password_for_the_whole_account() {
+    let f = Fixture::new();
+    let host = "https://regards.example.org";
+    let project2 = elsewhere("project2", "client", host);
+    let other_client = elsewhere("project3", "other", host);
+    f.remember("a");
+    f.remember_key(&project2);
+    f.remember_key(&other_client);
+    f.remember("b");
+    disable_with(&f.opener(), &f.paths, &account("a"), "refused", false);
+    for key in [&account("a"), &project2, &other_client] {
+        assert!(is_disabled(f.recall(key)), "{key:?}");
+    }
+    // Another login on the same server is another account.
+    assert_eq!(recalled_password(f.recall(&account("b"))), PASSWORD_TEXT);
+    // The keyring holds no copy of it for the account any more.
+    let stored = f.stored();
+    assert_eq!(
+        String::from_utf8_lossy(&stored)
+            .matches(PASSWORD_TEXT)
+            .count(),
+        1,
+        "only b's is left"
+    );
+}
+
+#[test]
+fn a_refusal_of_one_project_disables_that_project_only() {
+    let f = Fixture::new();
+    let host = "https://regards.example.org";
+    let project2 = elsewhere("project2", "client", host);
+    let same_project = elsewhere("project1", "other", host);
+    f.remember("a");
+    f.remember_key(&project2);
+    f.remember_key(&same_project);
+    disable_with(
+        &f.opener(),
+        &f.paths,
+        &account("a"),
+        "USER_ACCESS_DENIED",
+        true,
+    );
+    assert!(is_disabled(f.recall(&account("a"))));
+    assert!(is_disabled(f.recall(&same_project)));
+    assert_eq!(recalled_password(f.recall(&project2)), PASSWORD_TEXT);
+}
+
+#[test]
+fn localhost_and_127_0_0_1_are_one_account() {
+    let f = Fixture::new();
+    let by_name = elsewhere("project1", "client", "http://localhost:8034");
+    let by_address = elsewhere("project2", "client", "http://127.0.0.1:8034");
+    f.remember_key(&by_name);
+    f.remember_key(&by_address);
+    disable_with(&f.opener(), &f.paths, &by_name, "refused", false);
+    assert!(is_disabled(f.recall(&by_address)));
+}
+
+fn held(recalled: Option<Recalled>) -> Option<(Option<SystemTime>, u32)> {
+    match recalled {
+        Some(Recalled::Held { until, unproven }) => Some((until, unproven)),
+        _ => None,
+    }
+}
+
+/// A cron-like run whose login got no verdict: the record is made to say
+/// its hold is over, as the next run minutes later would find it.
+fn unanswered(f: &Fixture, key: &CacheKey) {
+    let sending = sending(&f.paths, key, Duration::from_secs(60)).unwrap();
+    drop(sending);
+}
+
+fn time_passes(f: &Fixture) {
+    index(&f.paths)
+        .update(|entries| {
+            for entry in entries.iter_mut() {
+                entry.held_until = entry.held_until.map(|_| 1);
+            }
+        })
+        .unwrap();
+}
+
+#[test]
+fn a_login_without_a_verdict_holds_the_password_back_for_the_account() {
+    let f = Fixture::new();
+    let project2 = elsewhere("project2", "client", "https://regards.example.org");
+    f.remember("a");
+    f.remember_key(&project2);
+    f.remember("b");
+    let before = SystemTime::now();
+    unanswered(&f, &account("a"));
+    // Held for the attempt's bound and ten minutes, in every project.
+    for key in [&account("a"), &project2] {
+        let (until, unproven) = held(f.recall(key)).expect("held");
+        assert_eq!(unproven, 1);
+        let until = until.expect("for a while");
+        let hold = until.duration_since(before).unwrap();
+        assert!(
+            hold >= Duration::from_secs(659) && hold <= Duration::from_secs(661),
+            "{hold:?}"
+        );
+    }
+    assert_eq!(recalled_password(f.recall(&account("b"))), PASSWORD_TEXT);
+    // Ten minutes later: one more try; twenty minutes' hold after it.
+    time_passes(&f);
+    assert_eq!(recalled_password(f.recall(&project2)), PASSWORD_TEXT);
+    let before = SystemTime::now();
+    unanswered(&f, &project2);
+    let (until, unproven) = held(f.recall(&account("a"))).unwrap();
+    assert_eq!(unproven, 2);
+    let hold = until.unwrap().duration_since(before).unwrap();
+    assert!(hold >= Duration::from_secs(1259), "{hold:?}");
+    // The third without a verdict: held until a person runs login.
+    time_passes(&f);
+    unanswered(&f, &account("a"));
+    assert_eq!(held(f.recall(&account("a"))), Some((None, 3)));
+    time_passes(&f);
+    assert_eq!(
+        held(f.recall(&project2)),
+        Some((None, 3)),
+        "time does not end it"
+    );
+    // login remembers the password anew: sent again.
+    f.remember("a");
+    assert_eq!(recalled_password(f.recall(&account("a"))), PASSWORD_TEXT);
+    // The index never holds the password.
+    assert!(!f.index_text().contains(PASSWORD_TEXT));
+}
+
+#[test]
+fn a_verdict_ends_the_hold_and_an_unjudged_attempt_leaves_none() {
+    let f = Fixture::new();
+    let project2 = elsewhere("project2", "client", "https://regards.example.org");
+    f.remember("a");
+    f.remember_key(&project2);
+    unanswered(&f, &account("a"));
+    time_passes(&f);
+    // Provably not judged (no connection): as before the send, which
+    // here is the first one's hold, over.
+    sending(&f.paths, &account("a"), Duration::from_secs(60))
+        .unwrap()
+        .not_judged(&f.paths);
+    let record = &index(&f.paths).records()[0];
+    assert_eq!((record.unproven, record.held_until), (1, Some(1)));
+    assert_eq!(recalled_password(f.recall(&account("a"))), PASSWORD_TEXT);
+    // A success clears it for the account.
+    unanswered(&f, &account("a"));
+    proven(&f.paths, &project2);
+    for record in index(&f.paths).records() {
+        assert_eq!((record.unproven, record.held_until), (0, None));
+    }
+}
+
+#[test]
+fn a_send_that_cannot_be_recorded_is_an_error() {
+    let f = Fixture::new();
+    f.remember("a");
+    let blocked = f.paths.cache_dir.join("passwords.json");
+    std::fs::remove_file(&blocked).unwrap();
+    std::fs::create_dir(&blocked).unwrap();
+    assert!(sending(&f.paths, &account("a"), Duration::from_secs(1)).is_err());
+}
+
+#[test]
+fn login_keeps_the_password_in_the_first_tier_that_can_store_and_remove() {
+    let refusing_writes = Memory {
+        refuse_writes: true,
+        ..Memory::named("secret-service")
+    };
+    let refusing_deletes = Memory {
+        refuse_deletes: true,
+        ..Memory::named("keyutils")
+    };
+    let working = Memory::named("keychain");
+    let left = [
+        refusing_writes.entries.clone(),
+        refusing_deletes.entries.clone(),
+        working.entries.clone(),
+    ];
+    let stores = std::cell::RefCell::new(vec![
+        Some(refusing_writes),
+        Some(refusing_deletes),
+        Some(working),
+    ]);
+    let open = |name: &str| -> Result<Box<dyn Store>, Skipped> {
+        let index = ["secret-service", "keyutils", "keychain"]
+            .iter()
+            .position(|t| *t == name)
+            .unwrap();
+        Ok(Box::new(stores.borrow_mut()[index].take().unwrap()))
+    };
+    let store = open_store_with(&open, &["secret-service", "keyutils", "keychain"]).unwrap();
+    assert_eq!(store.name(), "keychain");
+    // The test entry was removed where it could be; the keyring that
+    // cannot remove one was passed over for that reason.
+    assert!(left[0].lock().unwrap().is_empty());
+    assert!(left[2].lock().unwrap().is_empty());
+}
+
+#[test]
+fn login_with_no_tier_that_can_store_and_remove_exits_6() {
+    let open = |name: &str| -> Result<Box<dyn Store>, Skipped> {
+        let name: &'static str = if name == "keyutils" {
+            "keyutils"
+        } else {
+            "secret-service"
+        };
+        Ok(Box::new(Memory {
+            refuse_deletes: true,
+            ..Memory::named(name)
+        }))
+    };
+    let Err(err) = open_store_with(&open, &["secret-service", "keyutils"]) else {
+        panic!("a tier was chosen");
+    };
+    let typed = err.downcast_ref::<Error>().expect("a typed error");
+    assert_eq!(typed.kind, Kind::KeyringUnavailable);
+    assert_eq!(
+        typed.to_string(),
+        "no keyring to remember the password in (the Secret Service refused access, \
+         the kernel keyring refused access)"
+    );
+    let Err(none) = open_store_with(&open, &[]) else {
+        panic!("a tier was chosen");
+    };
+    assert!(none.to_string().contains("this system has none"), "{none}");
 }
