@@ -113,7 +113,7 @@ fn huge_lifetimes_from_the_server_saturate_instead_of_panicking() {
     let jwt = format!(
         "{}.{}.c2ln",
         enc(r#"{"alg":"HS512"}"#),
-        enc(r#"{"sub":"sam","exp":18446744073709551615}"#)
+        enc(r#"{"sub":"demo@example.org","exp":18446744073709551615}"#)
     );
     let body = serde_json::json!({
         "access_token": jwt, "token_type": "bearer",

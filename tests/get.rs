@@ -208,7 +208,7 @@ fn host_may_have_a_trailing_slash() {
 
 #[test]
 fn every_format_prints_exactly_what_it_promises() {
-    let token = "eyJhbGciOiJIUzUxMiJ9.eyJzdWIiOiJkZW1vIn0.c2lnbmF0dXJl";
+    let token = "eyJhbGciOiJIUzUxMiJ9.eyJzdWIiOiJkZW1vQGV4YW1wbGUub3JnIn0.c2lnbmF0dXJl";
     let sandbox = Sandbox::new();
     let print = |format: &str| {
         let server = scripted(vec![fixed_answer(token, 3600)]);

@@ -7,6 +7,7 @@
 mod answer;
 mod client;
 mod failure;
+mod identity;
 mod probe;
 mod transport;
 
@@ -58,6 +59,14 @@ pub fn login(
 ) -> Result<Token, LoginFailed> {
     let transport = Transport::new(server).map_err(LoginFailed::not_judged)?;
     let (granted, received_at) = transport.login(server, password, before_send)?;
+    let claims = crate::token::decode_claims(granted.access_token.expose());
+    // The server took the password and answered: whatever the token
+    // names, the attempt was judged.
+    identity::check(server, &granted, claims.as_ref()).map_err(|error| LoginFailed {
+        error,
+        verdict: Verdict::Unknown,
+        scoped: false,
+    })?;
     Ok(token_from(granted, received_at))
 }
 
