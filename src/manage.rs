@@ -9,7 +9,7 @@ use serde::Serialize;
 
 use crate::cache::CacheKey;
 use crate::cache::marker::{self, Markers};
-use crate::cache::remembered;
+use crate::cache::remembered::{self, PasswordRecord};
 use crate::cache::{self, index::IndexFile, index::Record};
 use crate::cli::{ListFormat, LogoutArgs, StatusArgs};
 use crate::error::{Error, Kind};
@@ -34,8 +34,27 @@ struct Listed<'a> {
     expires_in: Option<u64>,
     expired: Option<bool>,
     /// The keyring tier of the remembered password, `disabled` once the
-    /// server refused it, `null` when none is remembered. Never the password.
+    /// server refused it, `held` while logins without a verdict hold it
+    /// back, `null` when none is remembered. Never the password.
     password: Option<&'a str>,
+    /// While `held`: until when, `null` meaning until `login`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    password_held_until: Option<Option<String>>,
+}
+
+/// A remembered password as `status` shows it: where it is kept, or why
+/// it is not sent, and while held, until when (`None`: until `login`).
+fn password_state(record: &PasswordRecord, now: SystemTime) -> (&str, Option<Option<String>>) {
+    if record.disabled_at.is_some() {
+        return ("disabled", None);
+    }
+    match remembered::held_until(record, now) {
+        Some(until) => (
+            "held",
+            Some(until.map(|t| humantime::format_rfc3339_seconds(t).to_string())),
+        ),
+        None => (record.store.as_str(), None),
+    }
 }
 
 pub fn status(args: StatusArgs) -> anyhow::Result<()> {
@@ -47,10 +66,7 @@ pub fn status(args: StatusArgs) -> anyhow::Result<()> {
         passwords
             .iter()
             .find(|p| p.key == *key)
-            .map(|p| match p.disabled_at {
-                Some(_) => "disabled",
-                None => p.store.as_str(),
-            })
+            .map(|p| password_state(p, now))
     };
     let mut listed: Vec<Listed> = records
         .iter()
@@ -58,6 +74,7 @@ pub fn status(args: StatusArgs) -> anyhow::Result<()> {
         .collect();
     for record in &passwords {
         if !records.iter().any(|r| r.key == record.key) {
+            let (password, held) = password_of(&record.key).unzip();
             listed.push(Listed {
                 host: crate::redact::url(&record.key.host),
                 scope: &record.key.scope,
@@ -69,7 +86,8 @@ pub fn status(args: StatusArgs) -> anyhow::Result<()> {
                 expires_at: None,
                 expires_in: None,
                 expired: None,
-                password: password_of(&record.key),
+                password,
+                password_held_until: held.flatten(),
             });
         }
     }
@@ -89,7 +107,11 @@ pub fn status(args: StatusArgs) -> anyhow::Result<()> {
     output::print(&text)
 }
 
-fn listed<'a>(record: &'a Record, now: SystemTime, password: Option<&'a str>) -> Listed<'a> {
+/// What `status` says of a remembered password: see `password_state`.
+type PasswordState<'a> = Option<(&'a str, Option<Option<String>>)>;
+
+fn listed<'a>(record: &'a Record, now: SystemTime, password: PasswordState<'a>) -> Listed<'a> {
+    let (password, password_held_until) = password.unzip();
     let expires_at = record.expires_at();
     let left = expires_at.duration_since(now).unwrap_or_default();
     Listed {
@@ -105,6 +127,7 @@ fn listed<'a>(record: &'a Record, now: SystemTime, password: Option<&'a str>) ->
         expires_in: Some(left.as_secs()),
         expired: Some(left.is_zero()),
         password,
+        password_held_until: password_held_until.flatten(),
     }
 }
 
@@ -112,10 +135,12 @@ fn text_line(entry: &Listed) -> String {
     // The role came from a server's answer, and the indexes are files
     // anyone of this user can edit: shown like any server text.
     let clean = crate::error::sanitize;
-    let password = entry
-        .password
-        .map(|p| format!(" password={}", clean(p)))
-        .unwrap_or_default();
+    let password = match (entry.password, &entry.password_held_until) {
+        (Some(p), Some(Some(until))) => format!(" password={}-until-{until}", clean(p)),
+        (Some(p), Some(None)) => format!(" password={}-until-login", clean(p)),
+        (Some(p), None) => format!(" password={}", clean(p)),
+        (None, _) => String::new(),
+    };
     let (Some(store), Some(expires_at), Some(left), Some(expired)) = (
         entry.store,
         &entry.expires_at,

@@ -36,7 +36,7 @@ pub const MAX_UNPROVEN: u32 = 3;
 
 /// Whether `record` is held back at `now`: `Some(Some(t))` until `t`,
 /// `Some(None)` until `login`.
-pub(super) fn until(record: &PasswordRecord, now: SystemTime) -> Option<Option<SystemTime>> {
+pub fn until(record: &PasswordRecord, now: SystemTime) -> Option<Option<SystemTime>> {
     if record.unproven >= MAX_UNPROVEN {
         return Some(None);
     }

@@ -173,6 +173,8 @@ pub fn remember(
         let _ = store.delete(&key);
         return Err(err.context("cannot list the remembered password, so it was not kept"));
     }
+    // A person logged in: what held the account's passwords back is over.
+    proven(paths, account);
     Ok(())
 }
 
@@ -194,7 +196,7 @@ fn recall_with(open: Opener, paths: &CachePaths, account: &CacheKey) -> Option<R
             why: record.refusal.unwrap_or_default(),
         });
     }
-    if let Some(until) = held::until(&record, SystemTime::now()) {
+    if let Some(until) = held_until(&record, SystemTime::now()) {
         return Some(Recalled::Held {
             until,
             unproven: record.unproven,
@@ -348,7 +350,7 @@ fn forget_with(
 /// How long a tier keeps what it holds, for `login` to say.
 pub fn lifetime(store: &str) -> &'static str {
     match store {
-        "keyutils" => "until you log out of this machine or it restarts",
+        "keyutils" => "until this machine restarts or three days pass unused",
         "secret-service" => "in your login keyring, until you forget it",
         "keychain" => "in your login keychain, until you forget it",
         "windows" => "in the Credential Manager, until you forget it",
@@ -357,7 +359,7 @@ pub fn lifetime(store: &str) -> &'static str {
 }
 
 mod held;
-pub use held::{Sending, proven, sending};
+pub use held::{Sending, proven, sending, until as held_until};
 
 #[cfg(test)]
 mod tests;
