@@ -30,9 +30,20 @@ fn tool_std(
     tier: &str,
     args: &[&str],
 ) -> std::process::Command {
+    tool_in(sandbox, server, tier, "project1", args)
+}
+
+/// `tool_std` in another project.
+fn tool_in(
+    sandbox: &Sandbox,
+    server: &Server,
+    tier: &str,
+    project: &str,
+    args: &[&str],
+) -> std::process::Command {
     let mut cmd = sandbox.std_cmd();
     cmd.args(args)
-        .args(["--host", &server.url(), "-s", "project1", "-u", DEMO_LOGIN])
+        .args(["--host", &server.url(), "-s", project, "-u", DEMO_LOGIN])
         .env("CI", "true");
     only_tier(&mut cmd, tier);
     cmd
@@ -207,7 +218,172 @@ fn remembers_passwords_in(tier: &str) {
         None,
         "no password left in the keyring"
     );
+    #[cfg(target_os = "linux")]
+    if tier == "keyutils" {
+        // Nowhere in the kernel: not in a session keyring, the persistent
+        // keyring, or the user's default session keyring.
+        assert_eq!(kernel_keys_left(&server.url()), Vec::<String>::new());
+    }
+    refusals_and_silences_in(tier);
     eprintln!("{MARKER} tier={tier}");
+}
+
+/// A run minutes later, as cron makes them: the failed-login markers (a
+/// minute at most) are gone.
+fn minutes_later(sandbox: &Sandbox) {
+    for marker in sandbox.marker_files() {
+        std::fs::remove_file(marker).unwrap();
+    }
+}
+
+/// The held-back password's hold is over, as it would be after its
+/// minutes: the list of remembered passwords says it ended long ago.
+fn hold_over(sandbox: &Sandbox) {
+    minutes_later(sandbox);
+    let path = sandbox.cache_dir().join("passwords.json");
+    let mut index: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    for entry in index["entries"].as_array_mut().unwrap() {
+        if !entry["held_until"].is_null() {
+            entry["held_until"] = 1.into();
+        }
+    }
+    std::fs::write(&path, index.to_string()).unwrap();
+}
+
+fn renew_in(sandbox: &Sandbox, server: &Server, tier: &str, project: &str) -> Ran {
+    let args = ["get", "--min-ttl", "1year", "--timeout", "1s"];
+    run(&mut assert_cmd::Command::from_std(tool_in(
+        sandbox, server, tier, project, &args,
+    )))
+}
+
+fn login_in(sandbox: &Sandbox, server: &Server, tier: &str, project: &str, password: &str) {
+    let mut cmd = assert_cmd::Command::from_std(tool_in(
+        sandbox,
+        server,
+        tier,
+        project,
+        &["login", "--password-stdin"],
+    ));
+    cmd.write_stdin(format!("{password}\n"));
+    let ran = run(&mut cmd);
+    assert_eq!(ran.code, 0, "{}", ran.stderr);
+}
+
+/// What `status --format json` says of the password of `project`.
+fn password_in(sandbox: &Sandbox, project: &str) -> (serde_json::Value, serde_json::Value) {
+    let listed = status_json(sandbox);
+    let entry = listed
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["scope"] == project)
+        .unwrap_or_else(|| panic!("{project} is not listed: {listed}"))
+        .clone();
+    (
+        entry["password"].clone(),
+        entry["password_held_until"].clone(),
+    )
+}
+
+/// Across runs minutes apart, in several projects of one account: a
+/// refused remembered password is sent for no other project, and one sent
+/// to a server that does not answer is held back, then waits for `login`.
+fn refusals_and_silences_in(tier: &str) {
+    let demo = User::new(DEMO_LOGIN, DEMO_PASSWORD)
+        .in_project("project1", "REGISTERED_USER")
+        .in_project("project2", "REGISTERED_USER");
+    let server = Server::builder().user(demo).lifetime(3600).start();
+    let sandbox = Sandbox::new();
+    for project in ["project1", "project2"] {
+        login_in(&sandbox, &server, tier, project, DEMO_PASSWORD);
+    }
+
+    // The password changed in the web interface: project1 meets the
+    // refusal; project2, a minute later, sends nothing.
+    server.set_password(DEMO_LOGIN, NEW_PASSWORD);
+    let before = server.token_requests();
+    renew_in(&sandbox, &server, tier, "project1").fails(3);
+    minutes_later(&sandbox);
+    let ran = renew_in(&sandbox, &server, tier, "project2");
+    ran.fails(3);
+    assert!(
+        ran.stderr
+            .contains("the server refused the remembered password"),
+        "{}",
+        ran.stderr
+    );
+    assert_eq!(server.token_requests(), before + 1, "one attempt in all");
+    assert_eq!(server.failed_attempts(DEMO_LOGIN), 1);
+    for project in ["project1", "project2"] {
+        assert_eq!(password_in(&sandbox, project).0, "disabled");
+    }
+
+    // The new password, given to login; then the server stops answering.
+    for project in ["project1", "project2"] {
+        login_in(&sandbox, &server, tier, project, NEW_PASSWORD);
+    }
+    server.then_answer(vec![Canned::Hang, Canned::Hang, Canned::Hang]);
+    let before = server.token_requests();
+    let ran = renew_in(&sandbox, &server, tier, "project1");
+    ran.fails(4);
+    assert!(
+        ran.stderr
+            .contains("the remembered password is not sent again until"),
+        "{}",
+        ran.stderr
+    );
+    assert_eq!(server.token_requests(), before + 1);
+    // A minute later, in the other project: held back, nothing sent.
+    minutes_later(&sandbox);
+    let ran = renew_in(&sandbox, &server, tier, "project2");
+    assert!(
+        ran.fails(4).contains("is held back until 20"),
+        "{}",
+        ran.stderr
+    );
+    assert!(ran.hint().contains("regards-token login"), "{}", ran.hint());
+    assert_eq!(server.token_requests(), before + 1);
+    let (state, until) = password_in(&sandbox, "project2");
+    assert_eq!(state, "held");
+    assert!(until.is_string(), "{until}");
+    let text = run(sandbox.cmd().arg("status")).ok().to_string();
+    assert!(text.contains("password=held-until-20"), "{text}");
+    // Once the hold is over: one more try each time, twice; then it
+    // waits for a person, however long.
+    for sent in 2..=3 {
+        hold_over(&sandbox);
+        renew_in(&sandbox, &server, tier, "project2").fails(4);
+        assert_eq!(server.token_requests(), before + sent);
+    }
+    hold_over(&sandbox);
+    let ran = renew_in(&sandbox, &server, tier, "project1");
+    assert!(
+        ran.fails(4)
+            .contains("held back until 'regards-token login' is run: 3 logins"),
+        "{}",
+        ran.stderr
+    );
+    assert_eq!(
+        server.token_requests(),
+        before + 3,
+        "three unproven at most"
+    );
+    assert_eq!(
+        password_in(&sandbox, "project1"),
+        ("held".into(), serde_json::Value::Null)
+    );
+    let text = run(sandbox.cmd().arg("status")).ok().to_string();
+    assert!(text.contains("password=held-until-login"), "{text}");
+    assert_eq!(server.failed_attempts(DEMO_LOGIN), 0);
+
+    // login gives it again: renewals work, and the hold is gone.
+    login_in(&sandbox, &server, tier, "project1", NEW_PASSWORD);
+    assert_eq!(renew_in(&sandbox, &server, tier, "project2").code, 0);
+    assert_eq!(password_in(&sandbox, "project2").0, tier);
+    assert!(!sandbox.all_text().contains(NEW_PASSWORD));
+    run(&mut plain(&sandbox, tier, &["logout", "--all"])).ok();
 }
 
 /// What the keyring `tier` holds under the demo account's password entry

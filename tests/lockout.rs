@@ -331,10 +331,14 @@ fn a_refusal_holds_back_the_same_host_however_it_is_spelled() {
     let server = Server::builder().start();
     let sandbox = Sandbox::new();
     let port = server.port();
+    // The names of this machine are one host, as the server's account
+    // database is one.
     let spellings = [
         format!("HTTP://LOCALHOST:{port}/"),
         format!("http://localhost:{port}"),
         format!("http://LocalHost:{port}//"),
+        format!("http://127.0.0.1:{port}"),
+        format!("http://[::1]:{port}"),
     ];
     for (n, host) in spellings.iter().enumerate() {
         let ran = run(sandbox

@@ -530,3 +530,100 @@ fn bidi_and_invisible_server_text_is_escaped() {
         assert!(line.contains(&c.escape_unicode().to_string()), "{line}");
     }
 }
+
+// ---- a token for someone else -----------------------------------------------
+
+/// A JWT with these claims, signed by nobody: the tool reads claims only.
+fn jwt_with(claims: &serde_json::Value) -> String {
+    use base64::Engine;
+    let enc = |s: &str| base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(s);
+    format!(
+        "{}.{}.c2lnbmF0dXJl",
+        enc(r#"{"alg":"HS512"}"#),
+        enc(&claims.to_string())
+    )
+}
+
+#[test]
+fn a_token_for_another_user_or_project_is_refused_and_not_cached() {
+    let exp = 4_000_000_000u64;
+    let other_user = jwt_with(&serde_json::json!({
+        "sub": "someone@example.org", "email": "someone@example.org",
+        "tenant": "project1", "role": "ADMIN", "exp": exp,
+    }));
+    let other_project = jwt_with(&serde_json::json!({
+        "sub": DEMO_LOGIN, "tenant": "project9", "exp": exp,
+    }));
+    let right = jwt_with(&serde_json::json!({
+        "sub": DEMO_LOGIN, "email": DEMO_LOGIN.to_uppercase(), "tenant": "project1", "exp": exp,
+    }));
+    let answer = |token: &str, email: &str| {
+        json_answer(
+            200,
+            &serde_json::json!({
+                "access_token": token, "token_type": "bearer", "expires_in": 3600,
+                "tenant": "project1", "email": email,
+            }),
+        )
+    };
+    let cases = [
+        (
+            answer(&other_user, DEMO_LOGIN),
+            "a token for user 'someone@example.org', not demo@example.org",
+        ),
+        (
+            answer(&other_project, DEMO_LOGIN),
+            "a token for project 'project9', not project1",
+        ),
+        // The answer's own fields count too.
+        (
+            answer(&right, "else@example.org"),
+            "a token for user 'else@example.org', not demo@example.org",
+        ),
+    ];
+    for (canned, said) in cases {
+        let server = scripted(vec![canned]);
+        let sandbox = Sandbox::new();
+        let ran = run(sandbox
+            .get(&server)
+            .args(["--cache", "file", "--format", "json"]));
+        let line = ran.fails(5);
+        assert_eq!(
+            line,
+            format!(
+                "regards-token: error: {} answered with {said}; it was not used nor cached",
+                server.url()
+            )
+        );
+        assert!(ran.hint().contains("check --host"), "{}", ran.hint());
+        ran.leaks_none(&[&other_user, &other_project, &right, DEMO_PASSWORD]);
+        assert!(sandbox.token_files().is_empty(), "nothing cached");
+        let status = run(sandbox.cmd().args(["status", "--format", "json"]));
+        assert_eq!(status.ok(), "[]\n");
+        // The server took the password: the same one is not sent again
+        // at once.
+        let again = run(sandbox.get(&server).args(["--cache", "file"]));
+        assert!(
+            again
+                .fails(5)
+                .contains("the same password is not sent again"),
+            "{}",
+            again.stderr
+        );
+        assert_eq!(server.token_requests(), 1);
+    }
+}
+
+#[test]
+fn a_token_naming_the_login_in_another_case_or_no_one_is_served() {
+    let exp = 4_000_000_000u64;
+    for claims in [
+        serde_json::json!({"sub": "Demo@Example.ORG", "tenant": "project1", "exp": exp}),
+        serde_json::json!({"exp": exp}),
+    ] {
+        let token = jwt_with(&claims);
+        let server = scripted(vec![fixed_answer(&token, 3600)]);
+        let ran = run(&mut Sandbox::new().get(&server));
+        assert_eq!(ran.ok(), format!("{token}\n"));
+    }
+}

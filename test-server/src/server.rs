@@ -88,6 +88,13 @@ impl Server {
         }
     }
 
+    /// Adds answers to the script, after those not used yet: the next
+    /// token-path requests get them, in order (a server that turns slow
+    /// after a good login, say).
+    pub fn then_answer(&self, answers: Vec<Canned>) {
+        self.shared.state().script.extend(answers);
+    }
+
     /// Current wrong-password count for a login (0 when unknown).
     pub fn failed_attempts(&self, login: &str) -> u32 {
         self.shared.state().failed.get(login).copied().unwrap_or(0)
