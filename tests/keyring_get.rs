@@ -67,11 +67,13 @@ fn cache_line(ran: &Ran) -> &str {
         .unwrap_or_else(|| panic!("no cache line in:\n{}", ran.stdout))
 }
 
-/// Whether a `doctor` test entry is still in `tier`, allowing the kernel
-/// keyring a moment to drop a removed key.
-fn doctor_entry_left(tier: &str) -> bool {
+/// Whether a `doctor` test entry that was not in `tier` `before` is
+/// there, allowing the kernel keyring a moment to drop a removed key.
+/// Entries found before the test (left by an interrupted run, say) are
+/// not this test's business.
+fn doctor_entry_left(tier: &str, before: &[String]) -> bool {
     let start = Instant::now();
-    while has_doctor_entry(tier) {
+    while has_new_doctor_entry(tier, before) {
         if start.elapsed() > Duration::from_secs(3) {
             return true;
         }
@@ -80,24 +82,29 @@ fn doctor_entry_left(tier: &str) -> bool {
     false
 }
 
-fn has_doctor_entry(tier: &str) -> bool {
+fn has_new_doctor_entry(tier: &str, before: &[String]) -> bool {
+    doctor_entries(tier).iter().any(|e| !before.contains(e))
+}
+
+/// The `doctor` test entries in `tier`, each named by something unique.
+fn doctor_entries(tier: &str) -> Vec<String> {
+    // Wherever the key is linked: in a process without a session keyring
+    // of its own, a key left behind sat in the user's default one, where
+    // `keyctl show @s` of this process would not look.
     #[cfg(target_os = "linux")]
     if tier == "keyutils" {
-        let out = std::process::Command::new("keyctl")
-            .args(["show", "@s"])
-            .output()
-            .expect("keyctl runs");
-        return String::from_utf8_lossy(&out.stdout).contains(PROBE_HOST);
+        return live_kernel_keys(PROBE_HOST);
     }
     // Only Linux has a second tier; elsewhere it is the system's one.
     #[cfg(not(target_os = "linux"))]
     let _ = tier;
-    native_store_has_probe()
+    native_store_probes()
 }
 
-/// Leaves a test entry in `tier` and checks `has_doctor_entry` sees it,
+/// Leaves a test entry in `tier` and checks `doctor_entries` sees it,
 /// so that its "nothing left" cannot pass by looking in the wrong place.
 fn a_planted_entry_is_seen(tier: &str) {
+    let before = doctor_entries(tier);
     let other = if tier == "keyutils" {
         "secret-service"
     } else {
@@ -117,9 +124,9 @@ fn a_planted_entry_is_seen(tier: &str) {
     };
     let (store, _) = keyring::open(&opts, &planted).expect("the keyring opens");
     store.set(&planted, b"planted").expect("set");
-    assert!(has_doctor_entry(tier), "a test entry is seen");
+    assert!(has_new_doctor_entry(tier, &before), "a test entry is seen");
     store.delete(&planted).expect("delete");
-    assert!(!doctor_entry_left(tier));
+    assert!(!doctor_entry_left(tier, &before));
 }
 
 /// Whether the Secret Service holds a `doctor` test entry.
@@ -129,45 +136,50 @@ fn a_planted_entry_is_seen(tier: &str) {
     target_os = "openbsd",
     target_os = "netbsd"
 ))]
-fn native_store_has_probe() -> bool {
+fn native_store_probes() -> Vec<String> {
     use keyring_core::api::CredentialStoreApi;
     let store = zbus_secret_service_keyring_store::Store::new().expect("the Secret Service");
     let spec = HashMap::from([("service", "regards-token")]);
-    store.search(&spec).expect("search").iter().any(|entry| {
-        entry
-            .get_attributes()
-            .expect("attributes")
-            .get("username")
-            .is_some_and(|user| user.contains(PROBE_HOST))
-    })
+    store
+        .search(&spec)
+        .expect("search")
+        .iter()
+        .filter_map(|entry| {
+            let attributes = entry.get_attributes().expect("attributes");
+            let user = attributes.get("username")?;
+            user.contains(PROBE_HOST).then(|| user.clone())
+        })
+        .collect()
 }
 
 /// Whether the default keychain holds a `doctor` test entry (its
 /// attributes only are read: no secret, so no access prompt).
 #[cfg(target_os = "macos")]
-fn native_store_has_probe() -> bool {
+fn native_store_probes() -> Vec<String> {
     let store = apple_native_keyring_store::keychain::Store::new().expect("the Keychain");
-    has_probe(&*store)
+    probes_in(&*store)
 }
 
 /// Whether the Credential Manager holds a `doctor` test entry.
 #[cfg(windows)]
-fn native_store_has_probe() -> bool {
+fn native_store_probes() -> Vec<String> {
     let store = windows_native_keyring_store::Store::new().expect("the Credential Manager");
-    has_probe(&*store)
+    probes_in(&*store)
 }
 
-/// Whether `store` has an entry of this tool for a `doctor` test key.
+/// The entries of this tool for a `doctor` test key in `store`.
 #[cfg(any(target_os = "macos", windows))]
-fn has_probe(store: &impl keyring_core::api::CredentialStoreApi) -> bool {
+fn probes_in(store: &impl keyring_core::api::CredentialStoreApi) -> Vec<String> {
     store
         .search(&HashMap::new())
         .expect("search")
         .iter()
         .filter_map(|entry| entry.get_specifiers())
-        .any(|(service, user)| {
+        .filter(|(service, user)| {
             service == regards_token::cache::key::SERVICE && user.contains(PROBE_HOST)
         })
+        .map(|(_, user)| user)
+        .collect()
 }
 
 /// The logins `server` saw (`doctor` sends an anonymous GET instead).
@@ -183,6 +195,7 @@ fn logins(server: &Server) -> usize {
 /// uses, and leaves nothing behind.
 fn doctor_checks(tier: &str) {
     a_planted_entry_is_seen(tier);
+    let before = doctor_entries(tier);
     let server = Server::builder().start();
     let sandbox = Sandbox::new();
     for cache in ["keyring", "auto"] {
@@ -194,7 +207,10 @@ fn doctor_checks(tier: &str) {
                 "ok   cache   keyring: {tier} (a test entry was stored, read back and removed)"
             )
         );
-        assert!(!doctor_entry_left(tier), "the test entry was removed");
+        assert!(
+            !doctor_entry_left(tier, &before),
+            "the test entry was removed"
+        );
     }
     assert_eq!(logins(&server), 0, "doctor never logs in");
     assert!(!sandbox.cache_dir().exists(), "no file, no index record");
@@ -304,6 +320,7 @@ fn doctor_and_get_agree_on_a_kernel_keyring_that_refuses_writes() {
     let sandbox = Sandbox::new();
     let refused = "cannot store the token in the keyring (keyutils): \
                    keyring not accessible: AccessDenied";
+    let before = doctor_entries(tier);
 
     let ran = doctor(&sandbox, &server, tier, "keyring");
     assert_eq!(ran.code, 1, "{}{}", ran.stdout, ran.stderr);
@@ -341,8 +358,89 @@ fn doctor_and_get_agree_on_a_kernel_keyring_that_refuses_writes() {
     ran.ok();
     assert_eq!(ran.stderr, "", "a hit says nothing");
     assert_eq!(logins(&server), 2, "the keyring run, then one for auto");
-    assert!(!doctor_entry_left(tier));
+    assert!(!doctor_entry_left(tier, &before));
+
+    // `login` needs a keyring that keeps and removes an entry: with none,
+    // nothing is sent, and nothing is left in the kernel.
+    let mut login = sandbox.cmd();
+    login
+        .args(["login", "--host", &server.url(), "-s", "project1"])
+        .args(["-u", DEMO_LOGIN, "--password-stdin"])
+        .write_stdin(format!("{DEMO_PASSWORD}\n"));
+    let ran = run(in_tier(&mut login, tier));
+    assert_eq!(
+        ran.fails(6),
+        "regards-token: error: no keyring to remember the password in \
+         (the Secret Service was skipped on request, the kernel keyring refused access)"
+    );
+    assert_eq!(logins(&server), 2, "nothing sent");
+    assert_eq!(kernel_keys_left(&server.url()), Vec::<String>::new());
+    ran.leaks_none(&[DEMO_PASSWORD]);
     eprintln!("{MARKER} tier=keyutils-readonly");
+}
+
+/// A kernel keyring that answers, but holds an entry under the token's
+/// key that this process cannot search (so not read nor remove): `get`
+/// keeps its token in a file, and `logout` removes it there, passing over
+/// the kernel keyring, which the index does not name, instead of failing
+/// every time. (A process without a session keyring of its own met this
+/// with every key it had added.)
+#[cfg(target_os = "linux")]
+#[test]
+fn logout_passes_over_a_kernel_keyring_entry_it_cannot_remove() {
+    if !enabled(
+        "REGARDS_TOKEN_TEST_KEYUTILS_UNREMOVABLE",
+        "unremovable keyutils entry",
+    ) {
+        return;
+    }
+    let tier = "keyutils";
+    let server = Server::builder().start();
+    let sandbox = Sandbox::new();
+    let key = CacheKey {
+        host: server.url(),
+        scope: "project1".into(),
+        username: DEMO_LOGIN.into(),
+        client_id: "client".into(),
+    };
+    let description = format!("keyring:{}@regards-token", key.account());
+    let keyctl = |args: &[&str]| {
+        let out = std::process::Command::new("keyctl")
+            .args(args)
+            .output()
+            .expect("keyctl runs");
+        assert!(out.status.success(), "keyctl {args:?}: {out:?}");
+        String::from_utf8(out.stdout).unwrap().trim().to_string()
+    };
+    let id = keyctl(&["add", "user", &description, "decoy", "@s"]);
+    keyctl(&["setperm", &id, "0x01010000"]);
+
+    let mut cmd = sandbox.get(&server);
+    cmd.args(["--cache", "auto"]);
+    run(in_tier(&mut cmd, tier)).ok();
+    assert_eq!(sandbox.token_files().len(), 1, "kept in a file");
+    for mode in ["auto", "file"] {
+        let mut logout = sandbox.cmd();
+        logout
+            .args(["logout", "--all", "-v"])
+            .env("REGARDS_TOKEN_CACHE", mode);
+        let ran = run(in_tier(&mut logout, tier));
+        if mode == "auto" {
+            assert_eq!(
+                ran.ok(),
+                format!("removed {} project1 {DEMO_LOGIN} (file)\n", server.url())
+            );
+            assert!(
+                ran.stderr.contains("passing over keyutils for"),
+                "{}",
+                ran.stderr
+            );
+        } else {
+            assert_eq!(ran.ok(), "", "nothing left to remove");
+        }
+    }
+    assert!(sandbox.token_files().is_empty());
+    eprintln!("{MARKER} tier=keyutils-unremovable");
 }
 
 /// The Keychain, as `.ci/keyring-tests-macos` prepared it (a throwaway

@@ -394,3 +394,36 @@ pub fn json_answer(status: u16, body: &serde_json::Value) -> Canned {
 pub fn scripted(script: Vec<Canned>) -> Server {
     Server::builder().script(script).start()
 }
+
+/// The live keys of the kernel keyring this user can see whose description
+/// contains `text`, wherever they are linked (the session keyring, the
+/// persistent keyring, or the user's default session keyring of a process
+/// without one of its own): `/proc/keys` lists them all. Keys that were
+/// removed (invalidated, revoked, dead) and are waiting for the kernel's
+/// collector are not listed.
+#[cfg(target_os = "linux")]
+pub fn live_kernel_keys(text: &str) -> Vec<String> {
+    let keys = std::fs::read_to_string("/proc/keys").expect("/proc/keys is readable");
+    keys.lines()
+        .filter(|line| line.contains(text))
+        .filter(|line| {
+            let flags = line.split_whitespace().nth(1).unwrap_or("");
+            !flags.contains(['R', 'D', 'i'])
+        })
+        .map(str::to_string)
+        .collect()
+}
+
+/// `live_kernel_keys`, once the kernel has had a moment to drop what was
+/// just removed.
+#[cfg(target_os = "linux")]
+pub fn kernel_keys_left(text: &str) -> Vec<String> {
+    let start = std::time::Instant::now();
+    loop {
+        let left = live_kernel_keys(text);
+        if left.is_empty() || start.elapsed() > std::time::Duration::from_secs(3) {
+            return left;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+}
