@@ -8,8 +8,10 @@
 //! opens a keyring for a password only when the index says one is there.
 //!
 //! A remembered password the server refuses is never sent again: the run
-//! that saw the refusal overwrites it in the keyring with the refusal, so
-//! that later runs fail at once (exit 3) until `login` is run again.
+//! that saw the refusal overwrites it in the keyring with the refusal, for
+//! every project of the account, so that later runs fail at once (exit 3)
+//! until `login` is run again. One sent without a verdict is held back
+//! (see `held`).
 
 use std::time::SystemTime;
 
