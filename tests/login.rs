@@ -232,3 +232,71 @@ fn a_refused_remembered_password_stops_get_without_a_request() {
     run(&mut sandbox.get(&server)).ok();
     assert_eq!(server.token_requests(), 1);
 }
+
+/// A remembered password sent lately without a verdict is held back, from
+/// the list of remembered passwords alone: `get` fails at once with exit 4,
+/// says until when (or until `login`), and sends nothing; `status` shows
+/// it; a password given now is still sent.
+#[test]
+fn a_held_remembered_password_stops_get_without_a_request() {
+    let server = Server::builder().start();
+    let sandbox = Sandbox::new();
+    let dir = sandbox.cache_dir();
+    std::fs::create_dir_all(&dir).unwrap();
+    let plant = |unproven: u32, held_until: u64| {
+        let record = serde_json::json!({
+            "version": 1,
+            "entries": [{
+                "host": server.url(), "scope": "project1", "username": DEMO_LOGIN,
+                "client_id": "client", "store": "keyutils",
+                "remembered_at": 1_700_000_000u64, "disabled_at": null,
+                "unproven": unproven, "held_until": held_until,
+            }],
+        });
+        std::fs::write(dir.join("passwords.json"), record.to_string()).unwrap();
+    };
+    // 2100-01-01T00:00:00Z
+    plant(1, 4_102_444_800);
+    let ran = run(&mut sandbox.login(&server));
+    assert_eq!(
+        ran.fails(4),
+        format!(
+            "regards-token: error: the remembered password of {DEMO_LOGIN} on {} is held \
+             back until 2100-01-01T00:00:00Z: 1 login with it got no answer, and the server \
+             may have checked it",
+            server.url()
+        )
+    );
+    assert!(ran.hint().contains("regards-token login"), "{}", ran.hint());
+    let listed: serde_json::Value =
+        serde_json::from_str(run(sandbox.cmd().args(["status", "--format", "json"])).ok()).unwrap();
+    assert_eq!(listed[0]["password"], "held");
+    assert_eq!(listed[0]["password_held_until"], "2100-01-01T00:00:00Z");
+
+    // After the third: until login, whatever the time.
+    plant(3, 1);
+    let ran = run(&mut sandbox.login(&server));
+    assert!(
+        ran.fails(4).contains(
+            "is held back until 'regards-token login' is run: 3 logins with it got no answer"
+        ),
+        "{}",
+        ran.stderr
+    );
+    let listed = run(sandbox.cmd().arg("status")).ok().to_string();
+    assert!(listed.ends_with(" password=held-until-login\n"), "{listed}");
+    let listed: serde_json::Value =
+        serde_json::from_str(run(sandbox.cmd().args(["status", "--format", "json"])).ok()).unwrap();
+    assert_eq!(listed[0]["password_held_until"], serde_json::Value::Null);
+    assert_eq!(server.token_requests(), 0);
+
+    // A hold that is over is no hold: the keyring is looked in (none
+    // here, so the prompt's rule applies: no password in CI, exit 2).
+    plant(1, 1);
+    let ran = run(sandbox.login(&server).env("CI", "true"));
+    ran.fails(2);
+    assert_eq!(server.token_requests(), 0);
+    // A password given now is sent.
+    run(&mut sandbox.get(&server)).ok();
+    assert_eq!(server.token_requests(), 1);
+}
