@@ -93,7 +93,10 @@ fn tls_handshake_with_the_servers_ca() {
 #[test]
 fn plain_text_to_the_tls_port_gets_an_alert_or_nothing() {
     for (closes, alert) in [(false, true), (true, false)] {
-        let server = Server::builder().tls(true).closes_plain_text(closes).start();
+        let server = Server::builder()
+            .tls(true)
+            .closes_plain_text(closes)
+            .start();
         let mut tcp = TcpStream::connect(("127.0.0.1", server.port())).unwrap();
         tcp.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
         tcp.write_all(b"GET / HTTP/1.1\r\nHost: localhost\r\n\r\n")
