@@ -8,7 +8,7 @@ use anyhow::Context;
 use reqwest::Certificate;
 use reqwest::blocking::Client;
 
-use super::failure::{FailureKind, root_cause};
+use super::failure::root_cause;
 use crate::error::Error;
 use crate::host::Host;
 
@@ -79,27 +79,6 @@ pub fn speaks(host: &Host, scheme: &str, timeout: Duration) -> bool {
         return false;
     };
     probe.get(other.token_url()).send().is_ok()
-}
-
-/// A failure that comes from the wrong scheme, when the port answers in
-/// the other one: plain HTTP to a TLS port gets an answer that is not
-/// HTTP (a TLS alert), or the connection closed without a byte (Netty);
-/// a TLS handshake with a plain-HTTP server that waits for a request line
-/// never ends. Then the error gives the `--host` to use, at once, for
-/// `get` and `doctor` alike. A closed connection is the scheme's fault
-/// only if the port also fails a plain-HTTP request: a server that speaks
-/// both and broke the connection may have judged the password.
-pub fn wrong_scheme(kind: FailureKind, host: &Host, timeout: Duration) -> FailureKind {
-    match (kind, host.is_https()) {
-        (FailureKind::NotHttp, false) if speaks(host, "https", timeout) => FailureKind::SpeaksHttps,
-        (FailureKind::Broken, false)
-            if speaks(host, "https", timeout) && !speaks(host, "http", timeout) =>
-        {
-            FailureKind::SpeaksHttps
-        }
-        (FailureKind::Connect, true) if speaks(host, "http", timeout) => FailureKind::SpeaksHttp,
-        (other, _) => other,
-    }
 }
 
 /// Reads a `--ca-cert` bundle. Settings call it before anything else

@@ -6,8 +6,8 @@ use std::time::{Duration, Instant, SystemTime};
 
 use reqwest::header::{CONTENT_TYPE, DATE};
 
-use super::client::{Tls, client, wrong_scheme};
-use super::failure::{Failure, FailureKind};
+use super::client::{Tls, client};
+use super::failure::{Failure, FailureKind, check_scheme};
 use crate::error::Error;
 use crate::host::Host;
 
@@ -42,7 +42,7 @@ pub fn probe(host: &Host, tls: &Tls, timeout: Duration) -> Result<Probe, ProbeFa
             // TLS failure with its hint.
             let failure = Failure::from_reqwest(err);
             let failure = Failure {
-                kind: wrong_scheme(failure.kind, host, timeout),
+                kind: check_scheme(failure.kind, host, timeout),
                 ..failure
             };
             let tls = failure.kind == FailureKind::Tls;

@@ -15,8 +15,8 @@ use reqwest::blocking::{Client, Response};
 use reqwest::header::{ACCEPT, CONTENT_TYPE, LOCATION, RETRY_AFTER};
 use serde::Serialize;
 
-use super::client::{Tls, USER_AGENT, client, wrong_scheme};
-use super::failure::{Failure, FailureKind, Verdict};
+use super::client::{Tls, USER_AGENT, client};
+use super::failure::{Failure, FailureKind, Verdict, check_scheme};
 use super::{Granted, LoginFailed, Outcome, Unexpected, classify, outcome_error};
 use crate::cli::RequestStyle;
 use crate::error::Error;
@@ -103,7 +103,7 @@ impl Transport {
                 }
                 Err(failure) => {
                     let failure = Failure {
-                        kind: wrong_scheme(failure.kind, &server.host, server.timeout),
+                        kind: check_scheme(failure.kind, &server.host, server.timeout),
                         ..failure
                     };
                     if !(failure.retryable() && attempt < attempts) {
