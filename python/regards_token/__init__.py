@@ -50,9 +50,10 @@ Duration = Union[datetime.timedelta, int, float, str]
 #: this package and the one on ``PATH``.
 BINARY_VARIABLE = "REGARDS_TOKEN_BIN"
 
-#: How long a call waits for the command by default, in seconds: a login
-#: waits at most for the login lock (60 s by default) and the server
-#: (30 s a try), a person at the prompt a little longer.
+#: How long a call waits for the command by default, in seconds. With the
+#: command's defaults a run waits at most for the login lock (60 s) and
+#: three tries of 30 s, with short pauses between them; a longer
+#: `--timeout` or `--lock-timeout` in the config file needs a longer one.
 DEFAULT_TIMEOUT = 300.0
 
 #: The exit code of a command stopped because it outlived ``timeout``, as
