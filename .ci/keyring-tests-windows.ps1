@@ -14,7 +14,7 @@ if ($LASTEXITCODE -ne 0) { exit $LASTEXITCODE }
 Write-Output '== keyring tests against windows'
 $env:REGARDS_TOKEN_TEST_WINDOWS = '1'
 # Both streams, as plain lines (the markers are on stderr).
-$log = & cargo test --test keyring_store --test keyring_get --test keyring_login -- --nocapture --test-threads=1 2>&1 |
+$log = & cargo test --test keyring_store --test keyring_get --test keyring_login -- --include-ignored --nocapture --test-threads=1 2>&1 |
     ForEach-Object { "$_" }
 $status = $LASTEXITCODE
 $log | ForEach-Object { Write-Output $_ }

@@ -60,7 +60,7 @@ complete -c regards-token -n "__fish_regards_token_using_subcommand get" -l lock
 complete -c regards-token -n "__fish_regards_token_using_subcommand get" -l format -d 'What to print: token, json, header (an HTTP header line), env (a shell `export` line) or curl (a curl config line)' -r -f -a "token\t'The token alone, then a newline'
 json\t'A JSON document with the token, its expiry and who it is for'
 header\t'`Authorization: Bearer <token>`, for `curl -H @-`'
-env\t'`export REGARDS_TOKEN=\'<token>\'`, for `out=$(...) && eval "$out"`'
+env\t'`export REGARDS_TOKEN=\'<token>\'`, for `out=\$(...) && eval \"\$out\"`'
 curl\t'A curl config line, for `curl -K-`: the token stays off curl\'s command line'"
 complete -c regards-token -n "__fish_regards_token_using_subcommand get" -l insecure -d 'Do not verify the server\'s TLS certificate (dangerous: the password can be intercepted)'
 complete -c regards-token -n "__fish_regards_token_using_subcommand get" -l allow-http -d 'Allow plain http:// to a host that is not this machine (the password then travels unencrypted)'

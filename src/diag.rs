@@ -35,6 +35,11 @@ pub fn warn(line: std::fmt::Arguments<'_>) {
     write(format_args!("regards-token: warning: {line}"));
 }
 
+/// A `hint:` line after a warning: what to do about it, as after an error.
+pub fn hint(line: &str) {
+    write(format_args!("hint: {line}"));
+}
+
 /// A closed stderr is no reason to fail the command.
 #[cfg(not(test))]
 fn write(line: std::fmt::Arguments<'_>) {

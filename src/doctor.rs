@@ -39,6 +39,13 @@ impl Report {
         self.lines
             .push_str(&format!("{tag:<5}{check:<8}{}\n", message.as_ref()));
     }
+
+    /// The hint `get` gives with the same error, under the line it is for.
+    fn hint(&mut self, hint: Option<&str>) {
+        if let Some(hint) = hint {
+            self.lines.push_str(&format!("{:13}hint: {hint}\n", ""));
+        }
+    }
 }
 
 pub fn run(args: DoctorArgs, profile: Option<String>) -> anyhow::Result<()> {
@@ -160,9 +167,13 @@ fn server(report: &mut Report, args: ServerArgs, layers: &Layers) {
     };
     let probe = match regards::probe(&host, &tls, values.timeout.value) {
         Ok(probe) => probe,
-        Err(ProbeFailure::Tls(err)) => return report.add(Level::Fail, "tls", err.to_string()),
+        Err(ProbeFailure::Tls(err)) => {
+            report.add(Level::Fail, "tls", err.to_string());
+            return report.hint(err.hint());
+        }
         Err(ProbeFailure::Other(err)) => {
-            return report.add(Level::Fail, "server", format!("{err:#}"));
+            report.add(Level::Fail, "server", format!("{err:#}"));
+            return report.hint(err.downcast_ref::<Error>().and_then(Error::hint));
         }
     };
     let took = probe.elapsed.as_millis();

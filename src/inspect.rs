@@ -46,6 +46,8 @@ pub fn run(args: InspectArgs, layers: &Layers) -> anyhow::Result<()> {
         None => cached(args, layers)?,
     };
     let (header, claims) = token::decode(&jwt).map_err(|why| {
+        let why =
+            whole_line(&jwt).map_or(why, |line| format!("this is {line}, not the token alone"));
         Error::usage(format!("not a token: {why}"))
             .with_hint("pass the token alone, e.g. regards-token get | regards-token inspect -")
     })?;
@@ -75,6 +77,29 @@ pub fn run(args: InspectArgs, layers: &Layers) -> anyhow::Result<()> {
         ListFormat::Text => text(&inspected, expires, now),
     };
     output::print(&text)
+}
+
+/// What a line that holds a token but is more than one is, when it is what
+/// another `--format` of `get` prints: said instead of which character
+/// a token cannot have, and without quoting the line.
+fn whole_line(input: &str) -> Option<&'static str> {
+    let input = input.trim_start();
+    let starts = |prefix: &str| {
+        input
+            .get(..prefix.len())
+            .is_some_and(|start| start.eq_ignore_ascii_case(prefix))
+    };
+    if starts("authorization:") {
+        Some("an `Authorization:` header line (what get --format header prints)")
+    } else if starts("export ") {
+        Some("a shell `export` line (what get --format env prints)")
+    } else if starts("header") && input.contains("Authorization:") {
+        Some("a curl config line (what get --format curl prints)")
+    } else if input.starts_with('{') {
+        Some("a JSON document (get --format json prints one; its access_token is the token)")
+    } else {
+        None
+    }
 }
 
 /// The token `get` would print from the cache, without logging in.

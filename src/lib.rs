@@ -85,7 +85,59 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> anyhow::Result<()> {
 pub fn completions(shell: clap_complete::Shell) -> String {
     let mut script = Vec::new();
     clap_complete::generate(shell, &mut Cli::command(), "regards-token", &mut script);
-    String::from_utf8_lossy(&script).into_owned()
+    let script = String::from_utf8_lossy(&script).into_owned();
+    match shell {
+        clap_complete::Shell::Bash => fix_bash_states(&script),
+        clap_complete::Shell::Fish => fix_fish_values(&script),
+        _ => script,
+    }
+}
+
+/// clap_complete's fish script lists an option's values with their help in
+/// one double-quoted `-a "..."` word, quoting each help in single quotes
+/// but leaving `"` and `$` as they are: `--format`'s help for `env`
+/// (`out=$(...) && eval "$out"`) then ends the word early and makes fish
+/// refuse the whole script. Inside those single quotes, `"` and `$` are
+/// escaped for the double-quoted word, so fish reads them back literally.
+fn fix_fish_values(script: &str) -> String {
+    let mut fixed = String::with_capacity(script.len());
+    let mut rest = script;
+    while let Some(start) = rest.find(" -a \"") {
+        let (before, values) = rest.split_at(start + " -a \"".len());
+        fixed.push_str(before);
+        let (mut in_single, mut escaped, mut end) = (false, false, values.len());
+        for (i, c) in values.char_indices() {
+            if escaped {
+                escaped = false;
+                fixed.push(c);
+                continue;
+            }
+            match c {
+                '\\' => escaped = true,
+                '\'' => in_single = !in_single,
+                '"' if !in_single => {
+                    end = i;
+                    break;
+                }
+                '"' | '$' if in_single => fixed.push('\\'),
+                _ => {}
+            }
+            fixed.push(c);
+        }
+        rest = &values[end..];
+    }
+    fixed.push_str(rest);
+    fixed
+}
+
+/// clap_complete's bash script spells the state of a subcommand two ways
+/// when the program's name has a hyphen (clap-rs/clap#6421): the loop over
+/// the words sets `regards__token__subcmd__get`, the case arms expect
+/// `regards__subcmd__token__subcmd__get`, so nothing after a subcommand
+/// completes. The arms are renamed to the loop's spelling; once clap
+/// fixes it, there is nothing left to rename.
+fn fix_bash_states(script: &str) -> String {
+    script.replace("regards__subcmd__token", "regards__token")
 }
 
 /// Replaces the default panic message, which could quote a value, by one

@@ -147,6 +147,13 @@ const VARIABLES: [Variable; 22] = [
 /// The page of `words` (`[]` for the tool's own, `["get"]`, `["config",
 /// "show"]`), in roff.
 pub fn page(words: &[String]) -> anyhow::Result<String> {
+    // `man "config show"`, as the list of pages spells it, is `man config show`.
+    let words: Vec<String> = words
+        .iter()
+        .flat_map(|w| w.split_whitespace())
+        .map(str::to_string)
+        .collect();
+    let words = &words[..];
     let root = Cli::command().disable_help_subcommand(true);
     let mut root = root;
     root.build();

@@ -5,8 +5,8 @@
 
 use std::ffi::OsString;
 
-use clap::CommandFactory;
 use clap::error::{ContextKind, ContextValue, ErrorKind};
+use clap::{CommandFactory, Parser};
 
 use crate::cli::Cli;
 use crate::error::Error;
@@ -19,8 +19,36 @@ pub fn outcome(err: clap::Error, args: &[OsString]) -> anyhow::Result<()> {
         ErrorKind::DisplayHelp | ErrorKind::DisplayVersion => {
             output::print(&err.render().to_string())
         }
+        ErrorKind::InvalidSubcommand => match help_of_help(args) {
+            Some(asked) => match Cli::try_parse_from(&asked) {
+                Err(err) => outcome(err, &asked),
+                Ok(_) => Err(explain(&err, args).into()),
+            },
+            None => Err(explain(&err, args).into()),
+        },
         _ => Err(explain(&err, args).into()),
     }
+}
+
+/// clap's `help` command takes only command names, so `help --help` and
+/// `help get --help` are errors to it. They ask for help all the same:
+/// the same words without `--help` (`help help` for `help --help`).
+fn help_of_help(args: &[OsString]) -> Option<Vec<OsString>> {
+    let asks = |a: &OsString| a == "--help" || a == "-h";
+    let at = args.iter().skip(1).position(|a| a == "help")? + 1;
+    if args[1..at]
+        .iter()
+        .any(|a| !a.to_string_lossy().starts_with('-'))
+        || !args[at..].iter().any(asks)
+    {
+        return None;
+    }
+    let mut asked: Vec<OsString> = args[..=at].to_vec();
+    asked.extend(args[at + 1..].iter().filter(|a| !asks(a)).cloned());
+    if asked.len() == at + 1 {
+        asked.push("help".into());
+    }
+    Some(asked)
 }
 
 fn explain(err: &clap::Error, args: &[OsString]) -> Error {
@@ -194,6 +222,20 @@ fn unknown_argument(
         .with_hint(hint);
     }
     let flag = invalid.split('=').next().unwrap_or(invalid);
+    if ["--password", "--passwd", "--pass"].contains(&flag)
+        && commands_with(root, "password-stdin")
+            .iter()
+            .any(|c| c == name)
+    {
+        return Error::usage(format!(
+            "'{name}' has no {flag} option, on purpose: a password on the command line \
+             is seen by other users and kept in the shell's history"
+        ))
+        .with_hint(
+            "give it on stdin (--password-stdin), in a file (--password-file FILE), in \
+             REGARDS_PASSWORD, remembered by 'regards-token login', or at the prompt",
+        );
+    }
     let owners = commands_with(root, flag.trim_start_matches('-'));
     let hint = if !owners.is_empty() {
         format!("{flag} is an option of {}{exec_tail}", and_list(&owners))

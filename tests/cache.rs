@@ -304,7 +304,7 @@ fn auto_says_in_plain_words_when_a_token_goes_to_a_file() {
         ran.stderr,
         format!(
             "regards-token: warning: no system keyring is usable ({SKIPPED_IN_WORDS}), \
-             so the token was kept in a private file: {}\n",
+             so the token was kept in a private file: {}\n{CHOOSE_FILES}",
             files[0].display()
         )
     );

@@ -196,3 +196,55 @@ fn plain_http_off_this_machine_fails_unless_allowed() {
     assert_eq!(ran.code, 0, "{}", ran.stdout);
     assert!(line(&ran, "tls").starts_with("warn tls     plain http (--allow-http)"));
 }
+
+/// `doctor` fails with `get`'s own error and hint where the connection
+/// fails: an unknown certificate authority (the hint names --ca-cert),
+/// `http://` to a TLS port, whether it answers plain HTTP with a TLS alert
+/// or closes the connection without a byte (Netty).
+#[test]
+fn doctor_gives_gets_diagnosis_and_hint() {
+    let tls = Server::builder().tls(true).start();
+    let closing = Server::builder().tls(true).closes_plain_text(true).start();
+    let cases = [
+        (&tls, tls.url(), "tls"),
+        (&tls, format!("http://127.0.0.1:{}", tls.port()), "server"),
+        (
+            &closing,
+            format!("http://127.0.0.1:{}", closing.port()),
+            "server",
+        ),
+    ];
+    for (server, host, check) in cases {
+        let sandbox = Sandbox::new();
+        let get = run(sandbox.get(server).args(["--host", &host]));
+        let code = get.code;
+        let error = get.fails(code).to_string();
+        let ran = doctor(&sandbox, &host, &["--cache", "file"]);
+        assert_eq!(ran.code, 1, "{}", ran.stdout);
+        let failed = line(&ran, check);
+        assert_eq!(
+            format!("regards-token: error: {}", &failed[13..]),
+            error,
+            "{host}:\n{}",
+            ran.stdout
+        );
+        let lines: Vec<&str> = ran.stdout.lines().collect();
+        let at = lines.iter().position(|l| *l == failed).unwrap();
+        assert_eq!(
+            lines.get(at + 1).copied(),
+            Some(format!("{:13}hint: {}", "", get.hint()).as_str()),
+            "{host}:\n{}",
+            ran.stdout
+        );
+    }
+    let sandbox = Sandbox::new();
+    let ran = doctor(&sandbox, &tls.url(), &["--cache", "file"]);
+    assert!(
+        ran.stdout.contains(
+            "hint: if the server uses a private certificate authority, \
+                             pass its certificate with --ca-cert PEM"
+        ),
+        "{}",
+        ran.stdout
+    );
+}

@@ -132,6 +132,10 @@ fn committed_man_pages_are_current() {
     let listed = ran.hint().trim_start_matches("the pages are: ").to_string();
     let words: Vec<String> = PAGES[1..].iter().map(|(w, _)| w.join(" ")).collect();
     assert_eq!(listed, words.join(", "));
+    // Each name as the list spells it, quoted as one word, is its page.
+    for (words, _) in &PAGES[1..] {
+        assert_eq!(page(&[words.join(" ").as_str()]), page(words), "{words:?}");
+    }
 }
 
 /// Each page has every option its command takes, and the sections clap

@@ -131,21 +131,43 @@ fn empty_input_and_whole_lines_are_named_as_such() {
         "pass the token alone, e.g. regards-token get | regards-token inspect -"
     );
     let token = jwt(r#"{"sub":"u"}"#);
-    for line in [
-        format!("Authorization: Bearer {token}"),
-        format!("export REGARDS_TOKEN='{token}'"),
+    // What the other formats of `get` print is named, not quoted.
+    for (line, named) in [
+        (
+            format!("Authorization: Bearer {token}"),
+            "an `Authorization:` header line (what get --format header prints)",
+        ),
+        (
+            format!("export REGARDS_TOKEN='{token}'"),
+            "a shell `export` line (what get --format env prints)",
+        ),
+        (
+            format!("header = \"Authorization: Bearer {token}\""),
+            "a curl config line (what get --format curl prints)",
+        ),
+        (
+            format!("{{\n  \"access_token\": \"{token}\"\n}}"),
+            "a JSON document (get --format json prints one; its access_token is the token)",
+        ),
     ] {
         let ran = inspect(&sandbox, &line, &[]);
         let error = ran.fails(2);
-        assert!(
-            error.starts_with(
-                "regards-token: error: not a token: the input has characters a token cannot have"
-            ),
-            "{error}"
+        assert_eq!(
+            error,
+            format!("regards-token: error: not a token: this is {named}, not the token alone")
         );
-        assert!(error.contains("a token is three base64url parts separated by dots, like eyJ"));
-        assert!(!error.contains(&token), "the input is not quoted");
+        assert!(!ran.stderr.contains(&token), "the input is not quoted");
     }
+    // Any other line with a space still says what a token is.
+    let ran = inspect(&sandbox, &format!("Bearer {token}"), &[]);
+    let error = ran.fails(2);
+    assert!(
+        error.starts_with(
+            "regards-token: error: not a token: the input has characters a token cannot have"
+        ),
+        "{error}"
+    );
+    assert!(error.contains("a token is three base64url parts separated by dots, like eyJ"));
     let ran = inspect(&sandbox, "hello", &[]);
     assert!(ran.fails(2).ends_with("this has 1 part"), "{}", ran.stderr);
 }

@@ -287,6 +287,7 @@ fn keeps_tokens_in(tier: &str) {
     target_os = "netbsd"
 ))]
 #[test]
+#[ignore = "needs a real keyring: the keyring-tests script runs it with --include-ignored"]
 fn get_keeps_tokens_in_the_secret_service() {
     if enabled("REGARDS_TOKEN_TEST_SECRET_SERVICE", "secret-service") {
         keeps_tokens_in("secret-service");
@@ -296,6 +297,7 @@ fn get_keeps_tokens_in_the_secret_service() {
 // The kernel keyring is Linux's.
 #[cfg(target_os = "linux")]
 #[test]
+#[ignore = "needs a real keyring: the keyring-tests script runs it with --include-ignored"]
 fn get_keeps_tokens_in_the_kernel_keyring() {
     if enabled("REGARDS_TOKEN_TEST_KEYUTILS", "keyutils") {
         keeps_tokens_in("keyutils");
@@ -311,6 +313,7 @@ fn get_keeps_tokens_in_the_kernel_keyring() {
 // The kernel keyring is Linux's.
 #[cfg(target_os = "linux")]
 #[test]
+#[ignore = "needs a real keyring: the keyring-tests script runs it with --include-ignored"]
 fn doctor_and_get_agree_on_a_kernel_keyring_that_refuses_writes() {
     if !enabled("REGARDS_TOKEN_TEST_KEYUTILS_READONLY", "read-only keyutils") {
         return;
@@ -350,7 +353,7 @@ fn doctor_and_get_agree_on_a_kernel_keyring_that_refuses_writes() {
         ran.stderr,
         format!(
             "regards-token: warning: the kernel keyring refused the write, so the token \
-             was kept in a private file: {}\n",
+             was kept in a private file: {}\n{CHOOSE_FILES}",
             files[0].display()
         )
     );
@@ -387,6 +390,7 @@ fn doctor_and_get_agree_on_a_kernel_keyring_that_refuses_writes() {
 /// with every key it had added.)
 #[cfg(target_os = "linux")]
 #[test]
+#[ignore = "needs a real keyring: the keyring-tests script runs it with --include-ignored"]
 fn logout_passes_over_a_kernel_keyring_entry_it_cannot_remove() {
     if !enabled(
         "REGARDS_TOKEN_TEST_KEYUTILS_UNREMOVABLE",
@@ -447,6 +451,7 @@ fn logout_passes_over_a_kernel_keyring_entry_it_cannot_remove() {
 /// keychain, unlocked, made this user's default).
 #[cfg(target_os = "macos")]
 #[test]
+#[ignore = "needs a real keyring: the keyring-tests script runs it with --include-ignored"]
 fn get_keeps_tokens_in_the_keychain() {
     if enabled("REGARDS_TOKEN_TEST_KEYCHAIN", "keychain") {
         keeps_tokens_in("keychain");
@@ -456,6 +461,7 @@ fn get_keeps_tokens_in_the_keychain() {
 /// The Windows Credential Manager of the user running the tests.
 #[cfg(windows)]
 #[test]
+#[ignore = "needs a real keyring: the keyring-tests script runs it with --include-ignored"]
 fn get_keeps_tokens_in_the_credential_manager() {
     if enabled("REGARDS_TOKEN_TEST_WINDOWS", "windows") {
         keeps_tokens_in("windows");

@@ -412,6 +412,7 @@ fn entry_in(tier: &str, server: &Server) -> Option<Vec<u8>> {
 }
 
 #[test]
+#[ignore = "needs a real keyring: the keyring-tests script runs it with --include-ignored"]
 fn login_remembers_the_password_in_the_secret_service() {
     if enabled("REGARDS_TOKEN_TEST_SECRET_SERVICE", "secret-service") {
         remembers_passwords_in("secret-service");
@@ -419,6 +420,7 @@ fn login_remembers_the_password_in_the_secret_service() {
 }
 
 #[test]
+#[ignore = "needs a real keyring: the keyring-tests script runs it with --include-ignored"]
 fn login_remembers_the_password_in_the_kernel_keyring() {
     if enabled("REGARDS_TOKEN_TEST_KEYUTILS", "keyutils") {
         remembers_passwords_in("keyutils");
@@ -427,6 +429,7 @@ fn login_remembers_the_password_in_the_kernel_keyring() {
 
 #[cfg(target_os = "macos")]
 #[test]
+#[ignore = "needs a real keyring: the keyring-tests script runs it with --include-ignored"]
 fn login_remembers_the_password_in_the_keychain() {
     if enabled("REGARDS_TOKEN_TEST_KEYCHAIN", "keychain") {
         remembers_passwords_in("keychain");
@@ -435,6 +438,7 @@ fn login_remembers_the_password_in_the_keychain() {
 
 #[cfg(windows)]
 #[test]
+#[ignore = "needs a real keyring: the keyring-tests script runs it with --include-ignored"]
 fn login_remembers_the_password_in_the_credential_manager() {
     if enabled("REGARDS_TOKEN_TEST_WINDOWS", "windows") {
         remembers_passwords_in("windows");

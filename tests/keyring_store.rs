@@ -1,8 +1,9 @@
 //! The keyring tiers against the real keyrings: the Secret Service and
 //! the kernel keyring on Linux, the Keychain on macOS, the Credential
 //! Manager on Windows. A developer's machine may have none it can spare, so
-//! each test runs only when this system's script (`SCRIPT`, which starts
-//! or prepares the keyring) sets its variable, and says so on stderr
+//! each test is ignored by a plain `cargo test` and runs only when this
+//! system's script (`SCRIPT`, which starts or prepares the keyring) runs
+//! the ignored tests and sets its variable, and says so on stderr
 //! otherwise; when it runs it prints a marker the script looks for, so that
 //! a CI run cannot pass without having exercised the keyring. Run with
 //! `-- --nocapture` to see those lines.
@@ -124,6 +125,7 @@ fn exercise(opts: &KeyringOptions, tier: &str) {
     target_os = "netbsd"
 ))]
 #[test]
+#[ignore = "needs a real keyring: the keyring-tests script runs it with --include-ignored"]
 fn secret_service_keeps_and_forgets_entries() {
     if !enabled("REGARDS_TOKEN_TEST_SECRET_SERVICE", "secret-service") {
         return;
@@ -146,6 +148,7 @@ fn secret_service_keeps_and_forgets_entries() {
 // The kernel keyring is Linux's.
 #[cfg(target_os = "linux")]
 #[test]
+#[ignore = "needs a real keyring: the keyring-tests script runs it with --include-ignored"]
 fn keyutils_keeps_and_forgets_entries() {
     use std::process::Command;
     if !enabled("REGARDS_TOKEN_TEST_KEYUTILS", "keyutils") {
@@ -169,6 +172,7 @@ fn keyutils_keeps_and_forgets_entries() {
 // The kernel keyring is Linux's.
 #[cfg(target_os = "linux")]
 #[test]
+#[ignore = "needs a real keyring: the keyring-tests script runs it with --include-ignored"]
 fn without_a_session_bus_keyutils_is_used() {
     if !enabled("REGARDS_TOKEN_TEST_KEYUTILS", "keyutils fall-back") {
         return;
@@ -219,6 +223,7 @@ fn a_missing_session_bus_is_skipped_at_once() {
     target_os = "netbsd"
 ))]
 #[test]
+#[ignore = "needs a real keyring: the keyring-tests script runs it with --include-ignored"]
 fn a_silent_session_bus_is_given_up_at_the_deadline() {
     let Ok(path) = env::var("REGARDS_TOKEN_TEST_SILENT_BUS") else {
         not_run(
@@ -252,6 +257,7 @@ fn a_silent_session_bus_is_given_up_at_the_deadline() {
 /// unlocked, this user's default one, which is the one the tier uses.
 #[cfg(target_os = "macos")]
 #[test]
+#[ignore = "needs a real keyring: the keyring-tests script runs it with --include-ignored"]
 fn keychain_keeps_and_forgets_entries() {
     use std::process::Command;
     if !enabled("REGARDS_TOKEN_TEST_KEYCHAIN", "keychain") {
@@ -278,6 +284,7 @@ fn keychain_keeps_and_forgets_entries() {
 /// every one of them.
 #[cfg(windows)]
 #[test]
+#[ignore = "needs a real keyring: the keyring-tests script runs it with --include-ignored"]
 fn windows_keeps_and_forgets_entries() {
     if !enabled("REGARDS_TOKEN_TEST_WINDOWS", "windows") {
         return;
@@ -320,4 +327,31 @@ fn credentials_of(account: &str) -> Vec<(String, usize)> {
         .collect();
     found.sort();
     found
+}
+
+/// A plain `cargo test` reports the tests that need a real keyring as
+/// ignored, not as passed: every test that reads a keyring switch is
+/// marked `#[ignore]`, and the scripts run them with `--include-ignored`.
+#[test]
+fn tests_that_need_a_keyring_are_ignored_by_a_plain_cargo_test() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    // Split, so that this test's own text is not a switch read.
+    let switch = concat!("(\"REGARDS_TOKEN", "_TEST_");
+    let mut gated = 0;
+    for file in ["keyring_store.rs", "keyring_get.rs", "keyring_login.rs"] {
+        let text = std::fs::read_to_string(dir.join("tests").join(file)).unwrap();
+        // Each test: its attributes, then its body up to the next test.
+        for test in text.split("#[test]\n").skip(1) {
+            let body = test.split("\n}\n").next().unwrap_or(test);
+            let name = test.lines().find(|l| l.starts_with("fn ")).unwrap_or("?");
+            if body.contains(switch) {
+                gated += 1;
+                assert!(
+                    test.starts_with("#[ignore"),
+                    "{file}: {name} is not ignored"
+                );
+            }
+        }
+    }
+    assert!(gated >= 15, "{gated} tests read a switch");
 }

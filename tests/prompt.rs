@@ -12,6 +12,7 @@
 mod common;
 
 use std::io::{Read, Write};
+use std::os::unix::process::CommandExt;
 use std::process::Stdio;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -27,6 +28,9 @@ struct Terminal {
     reader: std::thread::JoinHandle<()>,
 }
 
+/// The signals that end the prompt, and that the tests send.
+const ENDING_SIGNALS: [libc::c_int; 4] = [libc::SIGINT, libc::SIGQUIT, libc::SIGTERM, libc::SIGHUP];
+
 /// Generous: the machine running the tests may be busy building.
 const PATIENCE: Duration = Duration::from_secs(60);
 
@@ -37,6 +41,20 @@ impl Terminal {
         let mut cmd = sandbox.program("script");
         cmd.args(["-qec", shell, "/dev/null"]);
         cmd.envs(env.iter().copied());
+        // The signals the tests send act as they do at a user's terminal,
+        // even when the tests themselves run with some ignored (`nohup`
+        // ignores SIGHUP, a shell's background job SIGINT and SIGQUIT): an
+        // ignored signal stays ignored across exec, and the tool rightly
+        // leaves it so.
+        // SAFETY: signal() is async-signal-safe, as pre_exec requires.
+        unsafe {
+            cmd.pre_exec(|| {
+                for signal in ENDING_SIGNALS {
+                    libc::signal(signal, libc::SIG_DFL);
+                }
+                Ok(())
+            });
+        }
         let mut child = cmd
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
@@ -322,6 +340,33 @@ fn sighup_at_the_prompt_gives_the_terminal_back() {
     let terminal = at_the_prompt(&sandbox, &server);
     signal_the_tool(&sandbox, libc::SIGHUP);
     gave_the_terminal_back(terminal.finish(), &server, 128 + libc::SIGHUP);
+}
+
+/// `cargo test` under `nohup` starts this test with SIGHUP ignored: it
+/// still gets the tool a SIGHUP it acts on. The test runs again in a copy
+/// of this test program that ignores SIGHUP, as `nohup` leaves it.
+#[test]
+fn the_sighup_test_passes_when_the_tests_ignore_sighup() {
+    let mut cmd = std::process::Command::new(std::env::current_exe().unwrap());
+    cmd.args([
+        "sighup_at_the_prompt_gives_the_terminal_back",
+        "--exact",
+        "--test-threads=1",
+    ]);
+    // SAFETY: signal() is async-signal-safe, as pre_exec requires.
+    unsafe {
+        cmd.pre_exec(|| {
+            libc::signal(libc::SIGHUP, libc::SIG_IGN);
+            Ok(())
+        });
+    }
+    let out = cmd.output().unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success() && stdout.contains("1 passed"),
+        "{stdout}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 }
 
 #[test]

@@ -305,6 +305,40 @@ fn the_web_uis_page_means_a_wrong_host() {
     assert_eq!(requests, 1);
 }
 
+/// Another web server at the URL (`python3 -m http.server` answers a POST
+/// with a 501 page) is not REGARDS: exit 5 and "check --host", not exit 4
+/// and "try again later", which would never help. A proxy's 502 page in
+/// front of REGARDS stays a server that may come back.
+#[test]
+fn a_501_page_from_another_web_server_is_not_regards() {
+    let page = "<!DOCTYPE HTML>\n<html lang=\"en\">\n<head><title>Error response</title></head>\n\
+                <body><h1>Error response</h1><p>Error code: 501</p>\
+                <p>Message: Unsupported method ('POST').</p></body></html>\n";
+    let (ran, requests) = not_regards(Canned::Raw {
+        status: 501,
+        content_type: Some("text/html;charset=utf-8".into()),
+        body: page.as_bytes().to_vec(),
+        extra_headers: vec![("Server".into(), "SimpleHTTP/0.6 Python/3.11.2".into())],
+    });
+    let line = ran.stderr.lines().next().unwrap_or_default();
+    assert!(
+        line.starts_with("regards-token: error: http://127.0.0.1:")
+            && line.ends_with(" answered with a web page, not a token (HTTP 501)"),
+        "{line}"
+    );
+    assert!(ran.hint().starts_with("check --host"), "{}", ran.hint());
+    assert!(!ran.stderr.contains("try again later"));
+    assert_eq!(requests, 1);
+
+    let server = scripted(vec![Canned::Raw {
+        status: 502,
+        content_type: Some("text/html".into()),
+        body: b"<html><head><title>502 Bad Gateway</title></head></html>".to_vec(),
+        extra_headers: vec![],
+    }]);
+    run(&mut Sandbox::new().get(&server)).fails(4);
+}
+
 #[test]
 fn a_path_outside_the_api_serves_the_web_ui() {
     // A host with a wrong prefix reaches nginx's index.html, like a real gateway.

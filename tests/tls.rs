@@ -73,6 +73,56 @@ fn plain_http_to_a_tls_port_names_the_scheme_to_use() {
     );
 }
 
+/// `http://` to a TLS port that closes a connection not beginning with a
+/// handshake without a byte, as Netty's TLS handler does: the port is
+/// probed with a TLS handshake (and with plain HTTP, which it does not
+/// answer) before the closed connection is taken for a login the server
+/// may have judged. The scheme is named, exit 5, no marker.
+#[test]
+fn plain_http_to_a_tls_port_that_just_closes_names_the_scheme_to_use() {
+    let server = Server::builder().tls(true).closes_plain_text(true).start();
+    let host = format!("http://127.0.0.1:{}", server.port());
+    let sandbox = Sandbox::new();
+    let ran = run(sandbox.get(&server).args(["--host", &host]));
+    assert_eq!(
+        ran.fails(5),
+        format!("regards-token: error: {host} speaks HTTPS, not plain HTTP")
+    );
+    assert_eq!(
+        ran.hint(),
+        format!("use --host https://127.0.0.1:{}", server.port())
+    );
+    assert!(!ran.stderr.contains("may have checked the password"));
+    assert!(
+        sandbox.marker_files().is_empty(),
+        "the password was not judged"
+    );
+    // The login never reached the application: only the probe's GET did.
+    let seen = server.requests();
+    assert_eq!(seen.len(), 1, "{seen:?}");
+    assert_eq!(seen[0].method, "GET");
+}
+
+/// A plain-HTTP server that closes the connection after the login: the
+/// probe's handshake fails, so it stays a login the server may have
+/// judged, held back by a marker.
+#[test]
+fn a_connection_closed_by_a_plain_http_server_is_not_taken_for_tls() {
+    let server = scripted(vec![Canned::CloseWithoutAnswer]);
+    let sandbox = Sandbox::new();
+    let ran = run(&mut sandbox.get(&server));
+    assert!(
+        ran.fails(4).contains("broke after the login was sent"),
+        "{}",
+        ran.stderr
+    );
+    assert_eq!(
+        sandbox.marker_files().len(),
+        1,
+        "the login may have been judged"
+    );
+}
+
 /// `https://` to a plain-HTTP server is said with the `--host` to use;
 /// nothing sent, no retry. Whether the server answers the handshake with
 /// a 400 at once (nginx, Tomcat: the TLS library sees plain HTTP), or

@@ -308,3 +308,69 @@ fn a_stray_argument_is_not_echoed() {
          never on the command line",
     );
 }
+
+/// There is no `--password` on purpose: the error says so, and where a
+/// password can come from instead, for every command that logs in.
+#[test]
+fn a_password_flag_is_refused_with_the_password_sources() {
+    let sources = "give it on stdin (--password-stdin), in a file (--password-file FILE), \
+                   in REGARDS_PASSWORD, remembered by 'regards-token login', or at the prompt";
+    for (args, name, flag) in [
+        (
+            &["get", "--password", "hunter2hunter2"][..],
+            "get",
+            "--password",
+        ),
+        (&["get", "--password=hunter2hunter2"], "get", "--password"),
+        (
+            &["login", "--passwd", "hunter2hunter2"],
+            "login",
+            "--passwd",
+        ),
+        (
+            &["exec", "--pass", "hunter2hunter2", "--", "true"],
+            "exec",
+            "--pass",
+        ),
+    ] {
+        assert_usage(
+            args,
+            &format!(
+                "'{name}' has no {flag} option, on purpose: a password on the command \
+                 line is seen by other users and kept in the shell's history"
+            ),
+            sources,
+        );
+    }
+    // A command that never logs in says only that it has no such option.
+    let (message, _) = usage_error(&["status", "--password", "x"]);
+    assert_eq!(
+        message,
+        "regards-token: error: 'status' takes no option --password"
+    );
+}
+
+/// `help` takes command names only, but `--help` asks it for help all the
+/// same: its own with nothing else, a command's after a command's name.
+#[test]
+fn help_with_help_shows_help() {
+    let sandbox = Sandbox::new();
+    let own = run(sandbox.cmd().args(["help", "help"])).ok().to_string();
+    assert!(own.starts_with("Print this message or the help"), "{own}");
+    for args in [
+        &["help", "--help"][..],
+        &["help", "-h"],
+        &["-v", "help", "--help"],
+    ] {
+        assert_eq!(run(sandbox.cmd().args(args)).ok(), own, "{args:?}");
+    }
+    let get = run(sandbox.cmd().args(["get", "--help"])).ok().to_string();
+    assert_eq!(run(sandbox.cmd().args(["help", "get", "--help"])).ok(), get);
+    let show = run(sandbox.cmd().args(["config", "show", "--help"]))
+        .ok()
+        .to_string();
+    assert_eq!(
+        run(sandbox.cmd().args(["help", "config", "show", "-h"])).ok(),
+        show
+    );
+}

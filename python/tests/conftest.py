@@ -19,8 +19,13 @@ KEYRINGS = "secret-service,keyutils,keychain,windows"
 
 
 def _debug_binary(name: str) -> str:
+    """Where `cargo build --workspace` put `name`: under CARGO_TARGET_DIR
+    when it is set (relative to where cargo ran, taken to be here), else
+    the workspace's target folder."""
     exe = name + (".exe" if os.name == "nt" else "")
-    return str(ROOT / "target" / "debug" / exe)
+    target = os.environ.get("CARGO_TARGET_DIR")
+    folder = Path(target).resolve() if target else ROOT / "target"
+    return str(folder / "debug" / exe)
 
 
 # Read before the sandbox clears every REGARDS_* variable.

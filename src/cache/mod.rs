@@ -160,6 +160,7 @@ impl Cache {
                         "{}",
                         notice::kept_in_file(&notice::no_keyring(skipped), file_entry)
                     );
+                    crate::diag::hint(notice::CHOOSE_FILES);
                 }
                 self.store.name()
             }
@@ -173,6 +174,7 @@ impl Cache {
                 if let Some(auto) = &self.auto {
                     let why = notice::refused(self.store.name());
                     warning!("{}", notice::kept_in_file(&why, &auto.file_entry));
+                    crate::diag::hint(notice::CHOOSE_FILES);
                 }
                 fallback.name()
             }

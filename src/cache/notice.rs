@@ -62,6 +62,10 @@ pub fn store_failed(store: &str, err: &StoreError) -> Error {
     .with_hint(FALLBACK_HINT)
 }
 
+/// The hint after `kept_in_file`'s warning: files chosen on purpose are
+/// not announced.
+pub const CHOOSE_FILES: &str = "to keep tokens in files without this warning, set REGARDS_TOKEN_CACHE=file (or pass --cache file)";
+
 const FALLBACK_HINT: &str = "use --cache auto to fall back to a private file, or --cache none";
 
 #[cfg(test)]

@@ -138,7 +138,16 @@ pub fn classify(
     if json.is_none() && is_firewall_page(body) {
         return not_regards(Unexpected::Firewall);
     }
-    if looks_like_html(content_type, body) {
+    let html = looks_like_html(content_type, body);
+    if never_regards(status) {
+        let what = if html {
+            Unexpected::WebPage
+        } else {
+            Unexpected::Status
+        };
+        return not_regards(what);
+    }
+    if html {
         return if matches!(status, 401 | 403) {
             // Servlet containers answer filter rejections with their own page.
             Outcome::ClientRejected { status }
@@ -299,6 +308,18 @@ fn granted(json: &Value) -> Result<Granted, String> {
         tenant: text("tenant"),
         email: text("email"),
     })
+}
+
+/// 5xx statuses that neither REGARDS, its gateway, nor a proxy or load
+/// balancer in front of them sends for a JSON POST: 501 (the server does
+/// not do POST there, as `python3 -m http.server` answers) and 505 to 511
+/// (HTTP version, content negotiation, WebDAV storage and loops,
+/// extensions, a captive portal's login). What answers so is not REGARDS
+/// or its way in; "try again later" would never help. The statuses a
+/// failing deployment gives, 500, 502, 503, 504, the maintenance 515 and
+/// a CDN's 52x about its origin, stay server errors.
+fn never_regards(status: u16) -> bool {
+    matches!(status, 501 | 505..=511)
 }
 
 fn looks_like_html(content_type: Option<&str>, body: &[u8]) -> bool {

@@ -327,3 +327,54 @@ fn a_413_is_an_answer_too_large_for_a_token() {
         }
     );
 }
+
+/// A 5xx that no REGARDS deployment or proxy in front of one sends is not
+/// REGARDS, whatever its body: `python3 -m http.server` answers a POST with
+/// a 501 page. The statuses of a failing deployment stay server errors.
+#[test]
+fn statuses_no_regards_deployment_sends_are_not_regards() {
+    let python = "<!DOCTYPE HTML>\n<html lang=\"en\">\n<head><title>Error response</title></head>\n\
+                  <body><h1>Error response</h1><p>Error code: 501</p>\
+                  <p>Message: Unsupported method ('POST').</p></body></html>\n";
+    assert_eq!(
+        classify(
+            501,
+            Some("text/html;charset=utf-8"),
+            None,
+            python.as_bytes()
+        ),
+        Outcome::NotRegards {
+            status: 501,
+            what: Unexpected::WebPage
+        }
+    );
+    for status in [501, 505, 506, 507, 508, 510, 511] {
+        for outcome in [
+            html(status, "<html>x</html>"),
+            json(status, ""),
+            json(status, "{}"),
+        ] {
+            assert!(
+                matches!(outcome, Outcome::NotRegards { status: s, .. } if s == status),
+                "{status}: {outcome:?}"
+            );
+            // As every answer that is not REGARDS': it may have come from
+            // something that still forwarded the login.
+            assert_eq!(outcome.verdict(), Verdict::Unknown);
+            assert!(!outcome.retryable());
+        }
+    }
+    for status in [500, 502, 503, 504, 520, 599] {
+        assert!(
+            matches!(html(status, "<html>x</html>"), Outcome::ServerError { .. }),
+            "{status}"
+        );
+    }
+    assert_eq!(
+        html(515, "<html>x</html>"),
+        Outcome::ServerError {
+            status: 515,
+            message: None
+        }
+    );
+}

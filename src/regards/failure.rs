@@ -1,6 +1,9 @@
 //! Attempts that got no usable answer: what kind of failure, whether the
 //! server may have judged the password, and what a person is told.
 
+use std::time::Duration;
+
+use super::client::speaks;
 use crate::error::{Error, Kind};
 use crate::host::Host;
 
@@ -145,6 +148,27 @@ impl Failure {
             .with_hint(judged_hint("try again later")),
             _ => self.into_error(host, timeout),
         }
+    }
+}
+
+/// A failure that comes from the wrong scheme, when the port answers in
+/// the other one: plain HTTP to a TLS port gets an answer that is not
+/// HTTP (a TLS alert), or the connection closed without a byte (Netty);
+/// a TLS handshake with a plain-HTTP server that waits for a request line
+/// never ends. Then the error gives the `--host` to use, at once, for
+/// `get` and `doctor` alike. A closed connection is the scheme's fault
+/// only if the port also fails a plain-HTTP request: a server that speaks
+/// both and broke the connection may have judged the password.
+pub fn check_scheme(kind: FailureKind, host: &Host, timeout: Duration) -> FailureKind {
+    match (kind, host.is_https()) {
+        (FailureKind::NotHttp, false) if speaks(host, "https", timeout) => FailureKind::SpeaksHttps,
+        (FailureKind::Broken, false)
+            if speaks(host, "https", timeout) && !speaks(host, "http", timeout) =>
+        {
+            FailureKind::SpeaksHttps
+        }
+        (FailureKind::Connect, true) if speaks(host, "http", timeout) => FailureKind::SpeaksHttp,
+        (other, _) => other,
     }
 }
 

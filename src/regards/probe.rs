@@ -7,7 +7,7 @@ use std::time::{Duration, Instant, SystemTime};
 use reqwest::header::{CONTENT_TYPE, DATE};
 
 use super::client::{Tls, client};
-use super::failure::{Failure, FailureKind};
+use super::failure::{Failure, FailureKind, check_scheme};
 use crate::error::Error;
 use crate::host::Host;
 
@@ -38,7 +38,13 @@ pub fn probe(host: &Host, tls: &Tls, timeout: Duration) -> Result<Probe, ProbeFa
         .header("accept", "application/json")
         .send()
         .map_err(|err| {
+            // The same diagnosis as a login's: the scheme to use, or the
+            // TLS failure with its hint.
             let failure = Failure::from_reqwest(err);
+            let failure = Failure {
+                kind: check_scheme(failure.kind, host, timeout),
+                ..failure
+            };
             let tls = failure.kind == FailureKind::Tls;
             let error = failure.into_error(host, timeout);
             if tls {

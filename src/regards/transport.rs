@@ -15,8 +15,8 @@ use reqwest::blocking::{Client, Response};
 use reqwest::header::{ACCEPT, CONTENT_TYPE, LOCATION, RETRY_AFTER};
 use serde::Serialize;
 
-use super::client::{Tls, USER_AGENT, client, speaks};
-use super::failure::{Failure, FailureKind, Verdict};
+use super::client::{Tls, USER_AGENT, client};
+use super::failure::{Failure, FailureKind, Verdict, check_scheme};
 use super::{Granted, LoginFailed, Outcome, Unexpected, classify, outcome_error};
 use crate::cli::RequestStyle;
 use crate::error::Error;
@@ -103,7 +103,7 @@ impl Transport {
                 }
                 Err(failure) => {
                     let failure = Failure {
-                        kind: wrong_scheme(failure.kind, server),
+                        kind: check_scheme(failure.kind, &server.host, server.timeout),
                         ..failure
                     };
                     if !(failure.retryable() && attempt < attempts) {
@@ -274,23 +274,6 @@ fn read_body(response: &mut Response, deadline: Instant) -> Result<Option<Vec<u8
         if body.len() as u64 > MAX_ANSWER_BYTES {
             return Ok(None);
         }
-    }
-}
-
-/// A failure that comes from the wrong scheme, when the port answers in
-/// the other one: plain HTTP to a TLS port gets an answer that is not
-/// HTTP; a TLS handshake with a plain-HTTP server that waits for a request
-/// line never ends. Then the error gives the `--host` to use, at once.
-fn wrong_scheme(kind: FailureKind, server: &Server) -> FailureKind {
-    let host = &server.host;
-    match (kind, host.is_https()) {
-        (FailureKind::NotHttp, false) if speaks(host, "https", server.timeout) => {
-            FailureKind::SpeaksHttps
-        }
-        (FailureKind::Connect, true) if speaks(host, "http", server.timeout) => {
-            FailureKind::SpeaksHttp
-        }
-        (other, _) => other,
     }
 }
 

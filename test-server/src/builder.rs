@@ -18,6 +18,7 @@ pub(crate) struct Config {
     pub log_requests: bool,
     pub login_delay: Duration,
     pub waits_for_a_line: bool,
+    pub closes_plain_text: bool,
 }
 
 /// Configures a [`Server`]; start from [`Server::builder`] or [`Builder::default`].
@@ -37,6 +38,7 @@ pub struct Builder {
     log_requests: bool,
     login_delay: Duration,
     waits_for_a_line: bool,
+    closes_plain_text: bool,
 }
 
 impl Default for Builder {
@@ -60,6 +62,7 @@ impl Default for Builder {
             log_requests: false,
             login_delay: Duration::ZERO,
             waits_for_a_line: false,
+            closes_plain_text: false,
         }
     }
 }
@@ -162,6 +165,16 @@ impl Builder {
         self
     }
 
+    /// With `tls` on: what to do with a connection that does not begin
+    /// with a TLS handshake, such as plain HTTP sent to this port. By
+    /// default rustls answers it with an alert, which is not HTTP; with
+    /// this on, it is closed without a byte, as Netty's TLS handler (under
+    /// the REGARDS gateway) does.
+    pub fn closes_plain_text(mut self, on: bool) -> Self {
+        self.closes_plain_text = on;
+        self
+    }
+
     /// Binds and starts serving; panics if it cannot, as this is a test helper.
     pub fn start(self) -> Server {
         self.try_start()
@@ -184,6 +197,7 @@ impl Builder {
             log_requests: self.log_requests,
             login_delay: self.login_delay,
             waits_for_a_line: self.waits_for_a_line,
+            closes_plain_text: self.closes_plain_text,
         };
         let users: HashMap<String, User> = self
             .users

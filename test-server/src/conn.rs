@@ -94,6 +94,15 @@ pub(crate) fn serve(tcp: TcpStream, shared: &Shared) {
     let _ = tcp.set_read_timeout(Some(IO_TIMEOUT));
     let _ = tcp.set_write_timeout(Some(IO_TIMEOUT));
     let _ = tcp.set_nodelay(true);
+    if shared.tls.is_some() && shared.config.closes_plain_text && !starts_a_handshake(&tcp) {
+        // Read what came, so that closing sends no reset, then close.
+        let _ = tcp.set_read_timeout(Some(Duration::from_millis(100)));
+        let mut sink = [0u8; 16 * 1024];
+        while matches!((&tcp).read(&mut sink), Ok(n) if n > 0) {}
+        let _ = tcp.shutdown(Shutdown::Both);
+        log(shared, "?", "?", "(not TLS: closed without answer)");
+        return;
+    }
     let mut stream = match &shared.tls {
         None => Stream::Plain(tcp),
         Some(identity) => match ServerConnection::new(Arc::clone(&identity.config)) {
@@ -178,6 +187,12 @@ pub(crate) fn serve(tcp: TcpStream, shared: &Shared) {
         }
     };
     log(shared, &req.method, &req.path, &outcome);
+}
+
+/// Whether the connection's first byte is that of a TLS handshake record.
+fn starts_a_handshake(tcp: &TcpStream) -> bool {
+    let mut first = [0u8; 1];
+    matches!(tcp.peek(&mut first), Ok(1) if first[0] == 0x16)
 }
 
 /// Records the request and, for the token path, takes the next scripted

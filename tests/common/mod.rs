@@ -15,6 +15,10 @@ use tempfile::TempDir;
 
 pub const ALL_KEYRINGS: &str = "secret-service,keyutils,keychain,windows";
 
+/// The line after the warning of `--cache auto` keeping a token in a file.
+pub const CHOOSE_FILES: &str = "hint: to keep tokens in files without this warning, \
+     set REGARDS_TOKEN_CACHE=file (or pass --cache file)\n";
+
 /// The variable that moves the cache folder: Windows has no XDG folders
 /// and takes `%LOCALAPPDATA%` instead.
 #[cfg(not(windows))]

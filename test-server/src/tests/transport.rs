@@ -88,6 +88,28 @@ fn tls_handshake_with_the_servers_ca() {
     assert_eq!(parse(&raw).status, 200);
 }
 
+/// Plain HTTP to the TLS port: rustls' alert by default, not a byte with
+/// `closes_plain_text`.
+#[test]
+fn plain_text_to_the_tls_port_gets_an_alert_or_nothing() {
+    for (closes, alert) in [(false, true), (true, false)] {
+        let server = Server::builder()
+            .tls(true)
+            .closes_plain_text(closes)
+            .start();
+        let mut tcp = TcpStream::connect(("127.0.0.1", server.port())).unwrap();
+        tcp.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+        tcp.write_all(b"GET / HTTP/1.1\r\nHost: localhost\r\n\r\n")
+            .unwrap();
+        let mut raw = Vec::new();
+        let _ = tcp.read_to_end(&mut raw);
+        // A TLS alert record begins with 0x15.
+        assert_eq!(raw.first() == Some(&0x15), alert, "{closes}: {raw:?}");
+        assert_eq!(raw.is_empty(), closes, "{closes}: {raw:?}");
+        assert_eq!(server.requests().len(), 0);
+    }
+}
+
 #[test]
 fn echo_quotes_the_request_back() {
     let server = Server::builder()
