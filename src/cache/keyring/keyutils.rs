@@ -42,10 +42,13 @@ pub(super) fn backend() -> Result<Backend, String> {
 fn ensure_session_keyring() -> Result<(), String> {
     let session = KeyRing::from_special_id(KeyRingIdentifier::Session, false);
     let default = KeyRing::from_special_id(KeyRingIdentifier::UserSession, false);
-    if let (Ok(session), Ok(default)) = (session, default)
-        && session != default
-    {
-        return Ok(());
+    match (session, default) {
+        // A session keyring of its own (a login session's): kept.
+        (Ok(session), Ok(default)) if session != default => return Ok(()),
+        // Without a default keyring to tell it from, the session keyring
+        // found is taken for the process's own, rather than leaving it.
+        (Ok(_), Err(_)) => return Ok(()),
+        _ => {}
     }
     // With no session keyring of its own, asking for one with "create"
     // joins a new anonymous session keyring, for this thread and those it
