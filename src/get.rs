@@ -52,6 +52,9 @@ pub struct Obtained {
     pub source: Source,
     /// The password the login was made with, under `Mode::Login`.
     pub password: Option<Secret<String>>,
+    /// The account's login lock, still held under `Mode::Login`: the
+    /// password is remembered before another run may log in.
+    pub lock: Option<lock::Guard>,
 }
 
 /// The token `get` would print, and where it came from.
@@ -79,7 +82,7 @@ pub fn obtain(settings: &Settings, mode: Mode) -> anyhow::Result<Obtained> {
         return Err(login_needed(&key));
     }
     let lock_dir = &cache_settings.lock_dir;
-    let _guard = lock::acquire(lock_dir, &key, cache_settings.lock_timeout)
+    let guard = lock::acquire(lock_dir, &key, cache_settings.lock_timeout)
         .map_err(|err| no_lock(err, lock_dir))?;
     // Another run may have logged in while this one waited. If the server
     // hands out tokens shorter than --min-ttl, the one it got is as good
@@ -102,6 +105,7 @@ pub fn obtain(settings: &Settings, mode: Mode) -> anyhow::Result<Obtained> {
                 token,
                 source: Source::Cache,
                 password: None,
+                lock: None,
             });
         }
         Some(Look::Short(token)) => verbose!(
@@ -153,9 +157,9 @@ pub fn obtain(settings: &Settings, mode: Mode) -> anyhow::Result<Obtained> {
     if let Some(paths) = &remembered {
         remembered::proven(paths, &key);
     }
-    let password = match mode {
-        Mode::Login => Some(password),
-        Mode::Get => None,
+    let (password, guard) = match mode {
+        Mode::Login => (Some(password), Some(guard)),
+        Mode::Get => (None, None),
     };
     if let Some(cache) = &cache
         && let Err(err) = cache.write(&token)
@@ -169,6 +173,7 @@ pub fn obtain(settings: &Settings, mode: Mode) -> anyhow::Result<Obtained> {
         token,
         source: Source::Network,
         password,
+        lock: guard,
     })
 }
 
@@ -183,6 +188,9 @@ fn settle_unattended(
 ) {
     match failed.verdict {
         Verdict::Refused => {
+            if failed.scoped {
+                unattended.concerns_only(paths, key);
+            }
             let why = failed.error.to_string();
             remembered::disable(
                 &settings::keyring_options(),
@@ -198,9 +206,10 @@ fn settle_unattended(
         }
         Verdict::NotJudged => unattended.not_judged(paths),
         Verdict::Unknown => {
-            if let Some(Recalled::Held { until, .. }) =
-                remembered::recall(&settings::keyring_options(), paths, key)
-            {
+            if failed.scoped {
+                unattended.concerns_only(paths, key);
+            }
+            if let Some(until) = remembered::held_now(paths, key) {
                 warning!(
                     "the remembered password is not sent again {}, since the server may have \
                      checked it; run 'regards-token login' to give it now",
@@ -404,6 +413,7 @@ fn hit(token: Token) -> Obtained {
         token,
         source: Source::Cache,
         password: None,
+        lock: None,
     }
 }
 

@@ -30,8 +30,17 @@ pub fn run(args: LoginArgs, layers: &Layers) -> anyhow::Result<()> {
     output::mask_in_ci_logs(&obtained.token);
     // SAFETY-style note: `Mode::Login` hands back the password it used.
     let password = obtained.password.expect("a login hands its password back");
-    remembered::remember(store.as_ref(), &paths, &account, &password)?;
+    // Under the account's lock, still held: no run logs in with the
+    // password this one replaces meanwhile.
+    remembered::remember(
+        store.as_ref(),
+        &settings::keyring_options(),
+        &paths,
+        &account,
+        &password,
+    )?;
     drop(password);
+    drop(obtained.lock);
     crate::diag::note(&format!(
         "logged in as {} on {} ({}); the password is remembered in {}, {}; \
          'regards-token logout' forgets it",
