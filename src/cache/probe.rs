@@ -12,7 +12,7 @@
 use std::fmt;
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use super::keyring::{Cause, KeyringOptions};
+use super::keyring::KeyringOptions;
 use super::{Auto, Cache, CacheKey, Store, StoreError, notice};
 use crate::cli::CacheMode;
 use crate::settings::CachePaths;
@@ -91,23 +91,12 @@ pub enum Failed {
     Remove(StoreError),
 }
 
-impl Failed {
-    /// In the words of a tier passed over: a refusal to keep an entry is
-    /// the keyring refusing access.
-    pub fn cause(&self) -> Cause {
-        match self {
-            Failed::Store(_) | Failed::Remove(_) => Cause::Refused,
-            Failed::ReadBack(_) => Cause::Failed,
-        }
-    }
-}
-
 impl fmt::Display for Failed {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Failed::Store(err) => write!(f, "it refused to store a test entry: {err}"),
-            Failed::ReadBack(why) => write!(f, "it did not give a test entry back: {why}"),
-            Failed::Remove(err) => write!(f, "it could not remove a test entry: {err}"),
+            Failed::Store(err) => write!(f, "refused to store a test entry ({err})"),
+            Failed::ReadBack(why) => write!(f, "did not give a test entry back ({why})"),
+            Failed::Remove(err) => write!(f, "could not remove a test entry ({err})"),
         }
     }
 }

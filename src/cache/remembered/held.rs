@@ -86,8 +86,21 @@ pub fn sending(paths: &CachePaths, account: &CacheKey, bound: Duration) -> anyho
 impl Sending {
     /// The server provably did not judge the login: as if never sent.
     pub fn not_judged(self, paths: &CachePaths) {
+        self.put_back(paths, |_| true);
+    }
+
+    /// The failure concerns `account`'s project only (no access to it, an
+    /// unknown one): the other projects are as if it had not been sent.
+    pub fn concerns_only(self, paths: &CachePaths, account: &CacheKey) {
+        self.put_back(paths, |key| key.scope != account.scope);
+    }
+
+    fn put_back(self, paths: &CachePaths, which: impl Fn(&CacheKey) -> bool) {
         let update = index(paths).update(|entries| {
             for (key, unproven, held_until) in self.before {
+                if !which(&key) {
+                    continue;
+                }
                 if let Some(entry) = entries.iter_mut().find(|e| e.key == key) {
                     entry.unproven = unproven;
                     entry.held_until = held_until;
@@ -98,6 +111,16 @@ impl Sending {
             verbose!(1, "cannot update the list of remembered passwords: {err:#}");
         }
     }
+}
+
+/// Whether `account`'s remembered password is held back, from the index
+/// alone: `Some(Some(t))` until `t`, `Some(None)` until `login`.
+pub fn held_now(paths: &CachePaths, account: &CacheKey) -> Option<Option<SystemTime>> {
+    let record = index(paths)
+        .records()
+        .into_iter()
+        .find(|r| r.key == *account)?;
+    until(&record, SystemTime::now())
 }
 
 /// A login with `account`'s remembered password succeeded: the account's

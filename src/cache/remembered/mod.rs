@@ -9,8 +9,9 @@
 //!
 //! A remembered password the server refuses is never sent again: the run
 //! that saw the refusal overwrites it in the keyring with the refusal, for
-//! every project of the account, so that later runs fail at once (exit 3)
-//! until `login` is run again. One sent without a verdict is held back
+//! every project of the account (for one project, when the refusal is of
+//! that project's access), so that later runs fail at once (exit 3) until
+//! `login` is run again. One sent without a verdict is held back
 //! (see `held`).
 
 use std::time::SystemTime;
@@ -109,20 +110,17 @@ pub fn open_store(opts: &KeyringOptions) -> anyhow::Result<Box<dyn Store>> {
 }
 
 fn open_store_with(open: Opener, tiers: &[&'static str]) -> anyhow::Result<Box<dyn Store>> {
-    let mut skipped = Vec::new();
+    let mut reasons = Vec::new();
     for &tier in tiers {
         match open(tier) {
             Ok(store) => match probe::round_trip(store.as_ref(), &CacheKey::probe()) {
                 Ok(()) => return Ok(store),
-                Err(failed) => {
-                    verbose!(1, "not remembering the password in {tier}: {failed}");
-                    skipped.push(Skipped::new(tier, failed.cause(), failed.to_string()));
-                }
+                // "the kernel keyring could not remove a test entry: ..."
+                Err(failed) => reasons.push(format!("{} {failed}", plain_name(tier))),
             },
-            Err(why) => skipped.push(why),
+            Err(why) => reasons.push(why.plain()),
         }
     }
-    let reasons: Vec<String> = skipped.iter().map(|s| s.plain()).collect();
     let reasons = if reasons.is_empty() {
         "this system has none this tool can use".to_string()
     } else {
@@ -142,8 +140,31 @@ fn open_store_with(open: Opener, tiers: &[&'static str]) -> anyhow::Result<Box<d
 /// Keeps `password` for `account` in `store`, and lists it. Either both
 /// happen or neither: a password the index does not list would never be
 /// used, nor forgotten by `logout`.
+///
+/// An account has one password on the server, whatever the project or the
+/// client id: the passwords remembered for its other projects are replaced
+/// by this one too (and are no longer disabled or held back). A stale one
+/// left there would be sent unattended, refused, and would disable this
+/// one with it. One that cannot be replaced is forgotten.
 pub fn remember(
     store: &dyn Store,
+    opts: &KeyringOptions,
+    paths: &CachePaths,
+    account: &CacheKey,
+    password: &Secret<String>,
+) -> anyhow::Result<()> {
+    remember_with(
+        store,
+        &|name| keyring::open_named(opts, name),
+        paths,
+        account,
+        password,
+    )
+}
+
+fn remember_with(
+    store: &dyn Store,
+    open: Opener,
     paths: &CachePaths,
     account: &CacheKey,
     password: &Secret<String>,
@@ -162,21 +183,49 @@ pub fn remember(
         )
         .with_hint("unlock the keyring and run 'regards-token login' again")
     })?;
-    let record = PasswordRecord {
-        key: account.clone(),
-        store: store.name().to_string(),
-        remembered_at: unix(SystemTime::now()),
-        disabled_at: None,
-        refusal: None,
-        unproven: 0,
-        held_until: None,
-    };
-    if let Err(err) = index(paths).upsert(record) {
+    let index = index(paths);
+    let mut kept = vec![account.clone()];
+    let mut lost = Vec::new();
+    let others = index
+        .records()
+        .into_iter()
+        .filter(|r| r.key.same_account(account) && r.key != *account);
+    for other in others {
+        let other_key = entry_key(&other.key);
+        if other.store != store.name()
+            && let Ok(old) = open(&other.store)
+        {
+            let _ = old.delete(&other_key);
+        }
+        match store.set(&other_key, &value) {
+            Ok(()) => kept.push(other.key),
+            Err(err) => {
+                warning!(
+                    "the password remembered for {} could not be replaced, so it is forgotten: {err}",
+                    other.key.scope
+                );
+                let _ = store.delete(&other_key);
+                lost.push(other.key);
+            }
+        }
+    }
+    let now = unix(SystemTime::now());
+    let listed = index.update(|entries| {
+        entries.retain(|e| !kept.contains(&e.key) && !lost.contains(&e.key));
+        entries.extend(kept.iter().map(|key| PasswordRecord {
+            key: key.clone(),
+            store: store.name().to_string(),
+            remembered_at: now,
+            disabled_at: None,
+            refusal: None,
+            unproven: 0,
+            held_until: None,
+        }));
+    });
+    if let Err(err) = listed {
         let _ = store.delete(&key);
         return Err(err.context("cannot list the remembered password, so it was not kept"));
     }
-    // A person logged in: what held the account's passwords back is over.
-    proven(paths, account);
     Ok(())
 }
 
@@ -361,7 +410,7 @@ pub fn lifetime(store: &str) -> &'static str {
 }
 
 mod held;
-pub use held::{Sending, proven, sending, until as held_until};
+pub use held::{Sending, held_now, proven, sending, until as held_until};
 
 #[cfg(test)]
 mod tests;

@@ -62,7 +62,7 @@ impl Fixture {
 
     fn remember_key(&self, key: &CacheKey) {
         let password = Secret::new(PASSWORD_TEXT.to_string());
-        remember(&self.store(), &self.paths, key, &password).unwrap();
+        remember_with(&self.store(), &self.opener(), &self.paths, key, &password).unwrap();
     }
 
     fn recall(&self, key: &CacheKey) -> Option<Recalled> {
@@ -135,7 +135,8 @@ fn a_keyring_that_refuses_keeps_nothing_and_exits_6() {
         ..f.store()
     };
     let password = Secret::new(PASSWORD_TEXT.to_string());
-    let err = remember(&refusing, &f.paths, &account("a"), &password).unwrap_err();
+    let err =
+        remember_with(&refusing, &f.opener(), &f.paths, &account("a"), &password).unwrap_err();
     let typed = err.downcast_ref::<Error>().expect("a typed error");
     assert_eq!(typed.kind, Kind::KeyringUnavailable);
     assert!(!err.to_string().contains("horse"));
@@ -506,11 +507,105 @@ fn login_with_no_tier_that_can_store_and_remove_exits_6() {
     assert_eq!(typed.kind, Kind::KeyringUnavailable);
     assert_eq!(
         typed.to_string(),
-        "no keyring to remember the password in (the Secret Service refused access, \
-         the kernel keyring refused access)"
+        "no keyring to remember the password in (the Secret Service could not remove a test \
+         entry (collection is locked), the kernel keyring could not remove a test entry \
+         (collection is locked))"
     );
     let Err(none) = open_store_with(&open, &[]) else {
         panic!("a tier was chosen");
     };
     assert!(none.to_string().contains("this system has none"), "{none}");
+}
+
+#[test]
+fn login_gives_every_project_of_the_account_the_new_password() {
+    let f = Fixture::new();
+    let project2 = elsewhere("project2", "client", "https://regards.example.org");
+    let other_client = elsewhere("project3", "other", "https://regards.example.org");
+    f.remember("a");
+    f.remember_key(&project2);
+    f.remember_key(&other_client);
+    f.remember("b");
+    // The password changed: refused in project1, so disabled everywhere.
+    disable_with(&f.opener(), &f.paths, &account("a"), "refused", false);
+    assert!(is_disabled(f.recall(&project2)));
+    // login with the new one, in project1: project2 and project3 get it
+    // too, and are no longer disabled; b's is untouched.
+    let new = Secret::new("the new one".to_string());
+    remember_with(&f.store(), &f.opener(), &f.paths, &account("a"), &new).unwrap();
+    for key in [&account("a"), &project2, &other_client] {
+        assert_eq!(recalled_password(f.recall(key)), "the new one", "{key:?}");
+    }
+    assert_eq!(recalled_password(f.recall(&account("b"))), PASSWORD_TEXT);
+    assert_eq!(index(&f.paths).records().len(), 4);
+    assert!(!f.index_text().contains("the new one"));
+}
+
+#[test]
+fn a_password_of_another_project_that_cannot_be_replaced_is_forgotten() {
+    let f = Fixture::new();
+    let project2 = elsewhere("project2", "client", "https://regards.example.org");
+    f.remember_key(&project2);
+    // A keyring that takes project1's entry and refuses project2's.
+    struct Picky(Memory);
+    impl Store for Picky {
+        fn name(&self) -> &'static str {
+            self.0.name()
+        }
+        fn get(&self, key: &CacheKey) -> Result<Option<Vec<u8>>, crate::cache::StoreError> {
+            self.0.get(key)
+        }
+        fn set(&self, key: &CacheKey, value: &[u8]) -> Result<(), crate::cache::StoreError> {
+            if key.scope == "project2" {
+                return Err(crate::cache::StoreError("refused".into()));
+            }
+            self.0.set(key, value)
+        }
+        fn delete(&self, key: &CacheKey) -> Result<bool, crate::cache::StoreError> {
+            self.0.delete(key)
+        }
+    }
+    let new = Secret::new("the new one".to_string());
+    remember_with(
+        &Picky(f.store()),
+        &f.opener(),
+        &f.paths,
+        &account("a"),
+        &new,
+    )
+    .unwrap();
+    assert_eq!(recalled_password(f.recall(&account("a"))), "the new one");
+    assert!(f.recall(&project2).is_none(), "forgotten, not stale");
+    assert!(!String::from_utf8_lossy(&f.stored()).contains(PASSWORD_TEXT));
+    assert_eq!(index(&f.paths).records().len(), 1);
+}
+
+#[test]
+fn a_failure_of_one_project_holds_back_that_project_only() {
+    let f = Fixture::new();
+    let project2 = elsewhere("project2", "client", "https://regards.example.org");
+    let same_project = elsewhere("project1", "other", "https://regards.example.org");
+    f.remember("a");
+    f.remember_key(&project2);
+    f.remember_key(&same_project);
+    // A 500 for an unknown project1, say: project1 is held, whatever the
+    // client id; project2 as before.
+    sending(&f.paths, &account("a"), Duration::from_secs(60))
+        .unwrap()
+        .concerns_only(&f.paths, &account("a"));
+    assert!(held(f.recall(&account("a"))).is_some());
+    assert!(held(f.recall(&same_project)).is_some());
+    assert_eq!(recalled_password(f.recall(&project2)), PASSWORD_TEXT);
+    let project2_record = index(&f.paths)
+        .records()
+        .into_iter()
+        .find(|r| r.key == project2)
+        .unwrap();
+    assert_eq!(
+        (project2_record.unproven, project2_record.held_until),
+        (0, None)
+    );
+    // The index alone says so.
+    assert!(held_now(&f.paths, &account("a")).is_some());
+    assert_eq!(held_now(&f.paths, &project2), None);
 }
