@@ -280,6 +280,10 @@ proptest! {
                     role: text_field(&object, "role"),
                     tenant: text_field(&object, "tenant"),
                     email: text_field(&object, "email"),
+                    sub: text_field(&object, "sub"),
+                    identity_provider: object
+                        .get("service_provider_name")
+                        .is_some_and(|v| !v.is_null()),
                 })
             ),
             Err(wrong) => match outcome {

@@ -59,6 +59,11 @@ pub struct Granted {
     pub role: Option<String>,
     pub tenant: Option<String>,
     pub email: Option<String>,
+    pub sub: Option<String>,
+    /// `service_provider_name`: the login went through an identity
+    /// provider (LDAP, say), whose login name need not be the address the
+    /// REGARDS account has.
+    pub identity_provider: bool,
 }
 
 #[derive(Debug, PartialEq, Eq)]
@@ -307,6 +312,10 @@ fn granted(json: &Value) -> Result<Granted, String> {
         role: text("role"),
         tenant: text("tenant"),
         email: text("email"),
+        sub: text("sub"),
+        identity_provider: json
+            .get("service_provider_name")
+            .is_some_and(|v| !v.is_null()),
     })
 }
 

@@ -31,6 +31,8 @@ fn a_token_answer() {
             role: Some("ADMIN".into()),
             tenant: Some("p1".into()),
             email: Some("e@x".into()),
+            sub: None,
+            identity_provider: true,
         })
     );
 }
