@@ -254,8 +254,13 @@ pub fn logout(args: LogoutArgs, layers: &Layers) -> anyhow::Result<()> {
         let removal = cache::remove_everywhere(&stores, &unreachable, &record.key, &record.store);
         let key = &record.key;
         let who = who(key);
+        // Said, not failed: the token was kept in the store the index
+        // names, but an older copy may be where this store could not look.
         for (store, why) in &removal.passed_over {
-            verbose!(1, "passing over {store} for {who}: {why}");
+            warning!(
+                "passed over {store} for {who}: {why} (the token was kept in {})",
+                record.store
+            );
         }
         Markers::of(&paths.lock_dir, key).clear();
         if removal.failed.is_empty() {

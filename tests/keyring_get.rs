@@ -374,7 +374,8 @@ fn doctor_and_get_agree_on_a_kernel_keyring_that_refuses_writes() {
     assert_eq!(
         ran.fails(6),
         "regards-token: error: no keyring to remember the password in \
-         (the Secret Service was skipped on request, the kernel keyring refused access)"
+         (the Secret Service was skipped on request, the kernel keyring refused to store \
+         a test entry (keyring not accessible: AccessDenied))"
     );
     assert_eq!(logins(&server), 2, "nothing sent");
     assert_eq!(kernel_keys_left(&server.url()), Vec::<String>::new());
@@ -435,7 +436,12 @@ fn logout_passes_over_a_kernel_keyring_entry_it_cannot_remove() {
                 format!("removed {} project1 {DEMO_LOGIN} (file)\n", server.url())
             );
             assert!(
-                ran.stderr.contains("passing over keyutils for"),
+                ran.stderr.contains(&format!(
+                    "regards-token: warning: passed over keyutils for {} project1 \
+                     {DEMO_LOGIN}: keyring not accessible: AccessDenied (the token was kept \
+                     in file)",
+                    server.url()
+                )),
                 "{}",
                 ran.stderr
             );

@@ -224,10 +224,10 @@ pub struct Removal {
 /// earlier token kept elsewhere, can leave an entry in another: so every
 /// store is asked. `recorded`, the store the index names, surely held the
 /// token: a failure there, or its absence from `stores`, is a failure. A
-/// failure anywhere else is passed over: that store was not where the
-/// token went, and a keyring that refuses a process everything (the
-/// kernel keyring in a container, say) must not make `logout` fail
-/// forever for a token kept in a file.
+/// failure anywhere else is passed over, for the caller to say: that
+/// store was not where the token went, and a keyring that refuses a
+/// process everything must not make `logout` fail forever for a token
+/// kept in a file.
 pub fn remove_everywhere(
     stores: &[Box<dyn Store>],
     unreachable: &[Skipped],
