@@ -18,6 +18,7 @@ pub(crate) struct Config {
     pub log_requests: bool,
     pub login_delay: Duration,
     pub waits_for_a_line: bool,
+    pub min_token_size: usize,
 }
 
 /// Configures a [`Server`]; start from [`Server::builder`] or [`Builder::default`].
@@ -37,6 +38,7 @@ pub struct Builder {
     log_requests: bool,
     login_delay: Duration,
     waits_for_a_line: bool,
+    min_token_size: usize,
 }
 
 impl Default for Builder {
@@ -60,6 +62,7 @@ impl Default for Builder {
             log_requests: false,
             login_delay: Duration::ZERO,
             waits_for_a_line: false,
+            min_token_size: 0,
         }
     }
 }
@@ -162,6 +165,14 @@ impl Builder {
         self
     }
 
+    /// Tokens of at least this many bytes (0, the default: as short as
+    /// the claims make them, about 300), by a `padding` claim: a Windows
+    /// credential holds 2,560 bytes, so a client must split a longer one.
+    pub fn min_token_size(mut self, bytes: usize) -> Self {
+        self.min_token_size = bytes;
+        self
+    }
+
     /// Binds and starts serving; panics if it cannot, as this is a test helper.
     pub fn start(self) -> Server {
         self.try_start()
@@ -184,6 +195,7 @@ impl Builder {
             log_requests: self.log_requests,
             login_delay: self.login_delay,
             waits_for_a_line: self.waits_for_a_line,
+            min_token_size: self.min_token_size,
         };
         let users: HashMap<String, User> = self
             .users
