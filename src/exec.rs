@@ -88,10 +88,41 @@ fn cannot_start(program: &OsString, err: &std::io::Error) -> Error {
             Kind::CommandNotExecutable,
             format!("cannot run '{name}': permission denied"),
         )
-        .with_hint(format!("make it executable: chmod +x {name}")),
+        .with_hint(not_executable_hint(&name)),
+        _ if is_bad_exe_format(err) => Error::new(
+            Kind::CommandNotExecutable,
+            format!("cannot run '{name}': not a program Windows can start"),
+        )
+        .with_hint("name an .exe, or a .bat or .cmd script"),
         _ => Error::new(
             Kind::CommandNotExecutable,
             format!("cannot run '{name}': {err}"),
         ),
     }
+}
+
+#[cfg(unix)]
+fn not_executable_hint(name: &str) -> String {
+    format!("make it executable: chmod +x {name}")
+}
+
+/// Windows has no execute bit: access is denied to a folder, or by the
+/// file's permissions.
+#[cfg(not(unix))]
+fn not_executable_hint(_name: &str) -> String {
+    "check that it names a program, not a folder, and that you may run it".to_string()
+}
+
+/// ERROR_BAD_EXE_FORMAT: Windows' own text for it keeps its placeholder
+/// ("%1 is not a valid Win32 application."), which the standard library
+/// does not fill in, so it is said in words instead.
+#[cfg(windows)]
+fn is_bad_exe_format(err: &std::io::Error) -> bool {
+    const ERROR_BAD_EXE_FORMAT: i32 = 193;
+    err.raw_os_error() == Some(ERROR_BAD_EXE_FORMAT)
+}
+
+#[cfg(not(windows))]
+fn is_bad_exe_format(_err: &std::io::Error) -> bool {
+    false
 }
