@@ -126,3 +126,45 @@ fn is_bad_exe_format(err: &std::io::Error) -> bool {
 fn is_bad_exe_format(_err: &std::io::Error) -> bool {
     false
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn cannot_start_notes(err: std::io::Error) -> Error {
+        cannot_start(&OsString::from("notes.txt"), &err)
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn permission_denied_hints_at_the_execute_bit() {
+        let err = cannot_start_notes(std::io::ErrorKind::PermissionDenied.into());
+        assert_eq!(err.kind, Kind::CommandNotExecutable);
+        assert_eq!(err.hint(), Some("make it executable: chmod +x notes.txt"));
+    }
+
+    /// Windows has no execute bit to set.
+    #[cfg(windows)]
+    #[test]
+    fn permission_denied_does_not_hint_at_chmod() {
+        let err = cannot_start_notes(std::io::ErrorKind::PermissionDenied.into());
+        assert_eq!(err.kind, Kind::CommandNotExecutable);
+        assert!(!err.hint().unwrap_or_default().contains("chmod"), "{err:?}");
+    }
+
+    /// ERROR_BAD_EXE_FORMAT, whose text from Windows keeps its "%1".
+    #[cfg(windows)]
+    #[test]
+    fn a_file_windows_cannot_start_is_said_in_words() {
+        let err = cannot_start_notes(std::io::Error::from_raw_os_error(193));
+        assert_eq!(err.kind, Kind::CommandNotExecutable);
+        assert_eq!(
+            err.to_string(),
+            "cannot run 'notes.txt': not a program Windows can start"
+        );
+        assert!(
+            err.hint().is_some_and(|hint| hint.contains(".exe")),
+            "{err:?}"
+        );
+    }
+}
