@@ -13,12 +13,12 @@ pub(crate) struct Config {
     pub client_id: String,
     pub client_secret: String,
     pub lifetime: u64,
+    pub min_token_size: usize,
     pub lockout_threshold: u32,
     pub legacy_v1: bool,
     pub log_requests: bool,
     pub login_delay: Duration,
     pub waits_for_a_line: bool,
-    pub min_token_size: usize,
 }
 
 /// Configures a [`Server`]; start from [`Server::builder`] or [`Builder::default`].
@@ -29,6 +29,7 @@ pub struct Builder {
     client_id: String,
     client_secret: String,
     lifetime: u64,
+    min_token_size: usize,
     lockout_threshold: u32,
     legacy_v1: bool,
     tls: bool,
@@ -38,7 +39,6 @@ pub struct Builder {
     log_requests: bool,
     login_delay: Duration,
     waits_for_a_line: bool,
-    min_token_size: usize,
 }
 
 impl Default for Builder {
@@ -53,6 +53,7 @@ impl Default for Builder {
             client_id: "client".to_owned(),
             client_secret: "secret".to_owned(),
             lifetime: 7200,
+            min_token_size: 0,
             lockout_threshold: 5,
             legacy_v1: false,
             tls: false,
@@ -62,7 +63,6 @@ impl Default for Builder {
             log_requests: false,
             login_delay: Duration::ZERO,
             waits_for_a_line: false,
-            min_token_size: 0,
         }
     }
 }
@@ -94,6 +94,14 @@ impl Builder {
     /// `expires_in` is one less, as the real server rounds down.
     pub fn lifetime(mut self, secs: u64) -> Self {
         self.lifetime = secs;
+        self
+    }
+
+    /// Tokens of at least this many bytes (0, the default: as short as
+    /// the claims make them, about 300), by a `padding` claim: a Windows
+    /// credential holds 2,560 bytes, so a client must split a longer one.
+    pub fn min_token_size(mut self, bytes: usize) -> Self {
+        self.min_token_size = bytes;
         self
     }
 
@@ -165,14 +173,6 @@ impl Builder {
         self
     }
 
-    /// Tokens of at least this many bytes (0, the default: as short as
-    /// the claims make them, about 300), by a `padding` claim: a Windows
-    /// credential holds 2,560 bytes, so a client must split a longer one.
-    pub fn min_token_size(mut self, bytes: usize) -> Self {
-        self.min_token_size = bytes;
-        self
-    }
-
     /// Binds and starts serving; panics if it cannot, as this is a test helper.
     pub fn start(self) -> Server {
         self.try_start()
@@ -190,12 +190,12 @@ impl Builder {
             client_id: self.client_id,
             client_secret: self.client_secret,
             lifetime: self.lifetime,
+            min_token_size: self.min_token_size,
             lockout_threshold: self.lockout_threshold,
             legacy_v1: self.legacy_v1,
             log_requests: self.log_requests,
             login_delay: self.login_delay,
             waits_for_a_line: self.waits_for_a_line,
-            min_token_size: self.min_token_size,
         };
         let users: HashMap<String, User> = self
             .users
