@@ -88,10 +88,83 @@ fn cannot_start(program: &OsString, err: &std::io::Error) -> Error {
             Kind::CommandNotExecutable,
             format!("cannot run '{name}': permission denied"),
         )
-        .with_hint(format!("make it executable: chmod +x {name}")),
+        .with_hint(not_executable_hint(&name)),
+        _ if is_bad_exe_format(err) => Error::new(
+            Kind::CommandNotExecutable,
+            format!("cannot run '{name}': not a program Windows can start"),
+        )
+        .with_hint("name an .exe, or a .bat or .cmd script"),
         _ => Error::new(
             Kind::CommandNotExecutable,
             format!("cannot run '{name}': {err}"),
         ),
+    }
+}
+
+#[cfg(unix)]
+fn not_executable_hint(name: &str) -> String {
+    format!("make it executable: chmod +x {name}")
+}
+
+/// Windows has no execute bit: access is denied to a folder, or by the
+/// file's permissions.
+#[cfg(not(unix))]
+fn not_executable_hint(_name: &str) -> String {
+    "check that it names a program, not a folder, and that you may run it".to_string()
+}
+
+/// ERROR_BAD_EXE_FORMAT: Windows' own text for it keeps its placeholder
+/// ("%1 is not a valid Win32 application."), which the standard library
+/// does not fill in, so it is said in words instead.
+#[cfg(windows)]
+fn is_bad_exe_format(err: &std::io::Error) -> bool {
+    const ERROR_BAD_EXE_FORMAT: i32 = 193;
+    err.raw_os_error() == Some(ERROR_BAD_EXE_FORMAT)
+}
+
+#[cfg(not(windows))]
+fn is_bad_exe_format(_err: &std::io::Error) -> bool {
+    false
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn cannot_start_notes(err: std::io::Error) -> Error {
+        cannot_start(&OsString::from("notes.txt"), &err)
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn permission_denied_hints_at_the_execute_bit() {
+        let err = cannot_start_notes(std::io::ErrorKind::PermissionDenied.into());
+        assert_eq!(err.kind, Kind::CommandNotExecutable);
+        assert_eq!(err.hint(), Some("make it executable: chmod +x notes.txt"));
+    }
+
+    /// Windows has no execute bit to set.
+    #[cfg(windows)]
+    #[test]
+    fn permission_denied_does_not_hint_at_chmod() {
+        let err = cannot_start_notes(std::io::ErrorKind::PermissionDenied.into());
+        assert_eq!(err.kind, Kind::CommandNotExecutable);
+        assert!(!err.hint().unwrap_or_default().contains("chmod"), "{err:?}");
+    }
+
+    /// ERROR_BAD_EXE_FORMAT, whose text from Windows keeps its "%1".
+    #[cfg(windows)]
+    #[test]
+    fn a_file_windows_cannot_start_is_said_in_words() {
+        let err = cannot_start_notes(std::io::Error::from_raw_os_error(193));
+        assert_eq!(err.kind, Kind::CommandNotExecutable);
+        assert_eq!(
+            err.to_string(),
+            "cannot run 'notes.txt': not a program Windows can start"
+        );
+        assert!(
+            err.hint().is_some_and(|hint| hint.contains(".exe")),
+            "{err:?}"
+        );
     }
 }

@@ -13,6 +13,7 @@ pub(crate) struct Config {
     pub client_id: String,
     pub client_secret: String,
     pub lifetime: u64,
+    pub min_token_size: usize,
     pub lockout_threshold: u32,
     pub legacy_v1: bool,
     pub log_requests: bool,
@@ -29,6 +30,7 @@ pub struct Builder {
     client_id: String,
     client_secret: String,
     lifetime: u64,
+    min_token_size: usize,
     lockout_threshold: u32,
     legacy_v1: bool,
     tls: bool,
@@ -53,6 +55,7 @@ impl Default for Builder {
             client_id: "client".to_owned(),
             client_secret: "secret".to_owned(),
             lifetime: 7200,
+            min_token_size: 0,
             lockout_threshold: 5,
             legacy_v1: false,
             tls: false,
@@ -94,6 +97,14 @@ impl Builder {
     /// `expires_in` is one less, as the real server rounds down.
     pub fn lifetime(mut self, secs: u64) -> Self {
         self.lifetime = secs;
+        self
+    }
+
+    /// Tokens of at least this many bytes (0, the default: as short as
+    /// the claims make them, about 300), by a `padding` claim: a Windows
+    /// credential holds 2,560 bytes, so a client must split a longer one.
+    pub fn min_token_size(mut self, bytes: usize) -> Self {
+        self.min_token_size = bytes;
         self
     }
 
@@ -192,6 +203,7 @@ impl Builder {
             client_id: self.client_id,
             client_secret: self.client_secret,
             lifetime: self.lifetime,
+            min_token_size: self.min_token_size,
             lockout_threshold: self.lockout_threshold,
             legacy_v1: self.legacy_v1,
             log_requests: self.log_requests,

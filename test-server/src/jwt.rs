@@ -41,10 +41,14 @@ pub(crate) struct Claims {
     pub exp: u64,
 }
 
-/// Encodes the claims the real server puts in (no `iat`, `iss` or `jti`).
-pub(crate) fn encode(claims: &Claims) -> String {
+/// Encodes the claims the real server puts in (no `iat`, `iss` or `jti`),
+/// and, when the token would be shorter than `min_size` bytes, a `padding`
+/// claim that makes it at least that long: a token from an identity
+/// provider's login carries that provider's own token in a claim, and
+/// clients must store such long tokens as well.
+pub(crate) fn encode(claims: &Claims, min_size: usize) -> String {
     let header = json!({"alg": "HS512", "typ": "JWT"});
-    let payload = json!({
+    let mut payload = json!({
         "tenant": claims.tenant,
         "role": claims.role,
         "sub": claims.sub,
@@ -52,12 +56,23 @@ pub(crate) fn encode(claims: &Claims) -> String {
         "exp": claims.exp,
     });
     let signature: Vec<u8> = (0..8).flat_map(|_| random_u64().to_le_bytes()).collect();
-    format!(
-        "{}.{}.{}",
-        URL_SAFE_NO_PAD.encode(header.to_string()),
-        URL_SAFE_NO_PAD.encode(payload.to_string()),
-        URL_SAFE_NO_PAD.encode(signature)
-    )
+    let join = |payload: &serde_json::Value| {
+        format!(
+            "{}.{}.{}",
+            URL_SAFE_NO_PAD.encode(header.to_string()),
+            URL_SAFE_NO_PAD.encode(payload.to_string()),
+            URL_SAFE_NO_PAD.encode(&signature)
+        )
+    };
+    let token = join(&payload);
+    if token.len() >= min_size {
+        return token;
+    }
+    // Base64 makes 4 bytes of 3: this many bytes of claim (plus its name)
+    // add at least the missing length.
+    let missing = min_size - token.len();
+    payload["padding"] = json!("x".repeat(missing.div_ceil(4) * 3));
+    join(&payload)
 }
 
 /// `2024-05-10T08:15:30.123+00:00`, the way the gateway's error bodies show time.
@@ -111,7 +126,7 @@ mod tests {
             sub: "u@x".into(),
             exp: 42,
         };
-        let (a, b) = (encode(&claims), encode(&claims));
+        let (a, b) = (encode(&claims, 0), encode(&claims, 0));
         assert_ne!(a, b);
         let payload = URL_SAFE_NO_PAD
             .decode(a.split('.').nth(1).unwrap())
@@ -119,5 +134,32 @@ mod tests {
         let payload: serde_json::Value = serde_json::from_slice(&payload).unwrap();
         assert_eq!(payload["exp"], 42);
         assert_eq!(payload["email"], "u@x");
+        assert_eq!(payload.get("padding"), None);
+    }
+
+    #[test]
+    fn padding_makes_tokens_at_least_the_size_asked() {
+        let claims = Claims {
+            tenant: "p".into(),
+            role: "R".into(),
+            sub: "u@x".into(),
+            exp: 42,
+        };
+        let short = encode(&claims, 0).len();
+        assert_eq!(encode(&claims, short).len(), short, "no padding needed");
+        for min_size in [short + 1, short + 2, short + 3, 2561, 6000] {
+            let token = encode(&claims, min_size);
+            assert!(token.len() >= min_size, "{} < {min_size}", token.len());
+            assert!(
+                token.len() < min_size + 40,
+                "{} for {min_size}",
+                token.len()
+            );
+            let payload = URL_SAFE_NO_PAD
+                .decode(token.split('.').nth(1).unwrap())
+                .unwrap();
+            let payload: serde_json::Value = serde_json::from_slice(&payload).unwrap();
+            assert_eq!(payload["exp"], 42);
+        }
     }
 }

@@ -7,37 +7,51 @@ use std::process::ExitCode;
 use regards_test_server::{DEMO_LOGIN, DEMO_PASSWORD, DEMO_PROJECT, Server};
 
 const DEFAULT_PORT: u16 = 8034;
-const USAGE: &str = "usage: regards-test-server [--port N] [--tls]
+const USAGE: &str = "usage: regards-test-server [--port N] [--tls] [--token-size BYTES]
 
 Serves a fake REGARDS token endpoint on 127.0.0.1 until Ctrl-C.
-  --port N   port to listen on (default 8034, 0 = any free port)
-  --tls      serve HTTPS with a fresh certificate; its CA is written to a file
+  --port N             port to listen on (default 8034, 0 = any free port)
+  --tls                serve HTTPS with a fresh certificate; its CA is written to a file
+  --token-size BYTES   hand out tokens of at least BYTES bytes (a padding claim),
+                       e.g. 6000: more than one Windows credential holds
 ";
 
-fn parse_args() -> Result<(u16, bool), String> {
-    let mut port = DEFAULT_PORT;
-    let mut tls = false;
+struct Args {
+    port: u16,
+    tls: bool,
+    token_size: usize,
+}
+
+fn parse_args() -> Result<Args, String> {
+    let mut parsed = Args {
+        port: DEFAULT_PORT,
+        tls: false,
+        token_size: 0,
+    };
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
-        match arg.as_str() {
-            "--tls" => tls = true,
-            "--port" => {
-                let value = args.next().ok_or("--port needs a value")?;
-                port = value
-                    .parse()
-                    .map_err(|_| format!("invalid port: {value}"))?;
-            }
-            _ => match arg.strip_prefix("--port=") {
-                Some(value) => {
-                    port = value
-                        .parse()
-                        .map_err(|_| format!("invalid port: {value}"))?;
+        let (name, inline) = match arg.split_once('=') {
+            Some((name, value)) => (name.to_owned(), Some(value.to_owned())),
+            None => (arg.clone(), None),
+        };
+        match name.as_str() {
+            "--tls" if inline.is_none() => parsed.tls = true,
+            "--port" | "--token-size" => {
+                let value = match inline {
+                    Some(value) => value,
+                    None => args.next().ok_or(format!("{name} needs a value"))?,
+                };
+                let invalid = || format!("invalid {}: {value}", &name[2..]);
+                if name == "--port" {
+                    parsed.port = value.parse().map_err(|_| invalid())?;
+                } else {
+                    parsed.token_size = value.parse().map_err(|_| invalid())?;
                 }
-                None => return Err(format!("unknown argument: {arg}")),
-            },
+            }
+            _ => return Err(format!("unknown argument: {arg}")),
         }
     }
-    Ok((port, tls))
+    Ok(parsed)
 }
 
 fn main() -> ExitCode {
@@ -45,7 +59,11 @@ fn main() -> ExitCode {
         print!("{USAGE}");
         return ExitCode::SUCCESS;
     }
-    let (port, tls) = match parse_args() {
+    let Args {
+        port,
+        tls,
+        token_size,
+    } = match parse_args() {
         Ok(parsed) => parsed,
         Err(why) => {
             eprintln!("regards-test-server: {why}\n\n{USAGE}");
@@ -55,6 +73,7 @@ fn main() -> ExitCode {
     let server = match Server::builder()
         .port(port)
         .tls(tls)
+        .min_token_size(token_size)
         .log_requests(true)
         .try_start()
     {

@@ -172,7 +172,7 @@ fn token(shared: &Shared, req: &Recorded) -> Response {
         sub: login.to_owned(),
         exp: jwt::now_secs() + config.lifetime,
     };
-    let token = jwt::encode(&claims);
+    let token = jwt::encode(&claims, config.min_token_size);
     state.issued.insert(token.clone(), claims);
     drop(state);
     let body = json!({

@@ -404,7 +404,9 @@ pub fn lifetime(store: &str) -> &'static str {
         "keyutils" => "until this machine restarts or three days pass unused",
         "secret-service" => "in your login keyring, until you forget it",
         "keychain" => "in your login keychain, until you forget it",
-        "windows" => "in the Credential Manager, until you forget it",
+        // `login` names the store before this: "in the Windows Credential
+        // Manager, until you forget it".
+        "windows" => "until you forget it",
         _ => "until you forget it",
     }
 }
