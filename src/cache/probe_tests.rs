@@ -126,3 +126,38 @@ fn without_a_keyring_auto_says_where_tokens_go_and_stores_nothing() {
     );
     assert!(entries.lock().unwrap().is_empty());
 }
+
+/// A store that keeps nothing and gives back what it held before: an
+/// earlier run's test entry, say.
+struct Stale(Vec<u8>);
+
+impl Store for Stale {
+    fn name(&self) -> &'static str {
+        "keyutils"
+    }
+    fn get(&self, _: &CacheKey) -> Result<Option<Vec<u8>>, StoreError> {
+        Ok(Some(self.0.clone()))
+    }
+    fn set(&self, _: &CacheKey, _: &[u8]) -> Result<(), StoreError> {
+        Ok(())
+    }
+    fn delete(&self, _: &CacheKey) -> Result<bool, StoreError> {
+        Ok(true)
+    }
+}
+
+#[test]
+fn an_earlier_test_entry_given_back_is_no_proof() {
+    // Each run's test entry is its own, and not empty: a store that
+    // ignores writes cannot pass by giving back an earlier one.
+    let earlier = probe_value();
+    assert!(earlier.len() > 16);
+    assert_eq!(
+        round_trip(&Stale(earlier), &CacheKey::probe()),
+        Err(Failed::ReadBack("the test entry came back changed".into()))
+    );
+    assert_eq!(
+        Failed::ReadBack("the test entry came back changed".into()).to_string(),
+        "did not give a test entry back (the test entry came back changed)"
+    );
+}

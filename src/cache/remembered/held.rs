@@ -152,4 +152,36 @@ mod tests {
             "fewer than the five failures that lock an account"
         );
     }
+
+    #[test]
+    fn a_hold_ends_at_its_time() {
+        let record = |unproven, held_until| PasswordRecord {
+            key: CacheKey {
+                host: "https://h.org".into(),
+                scope: "p".into(),
+                username: "u@h.org".into(),
+                client_id: "client".into(),
+            },
+            store: "keyutils".into(),
+            remembered_at: 1,
+            disabled_at: None,
+            refusal: None,
+            unproven,
+            held_until,
+        };
+        let at = |secs| from_unix(secs).unwrap();
+        assert_eq!(until(&record(1, Some(100)), at(99)), Some(Some(at(100))));
+        assert_eq!(
+            until(&record(1, Some(100)), at(100)),
+            None,
+            "over at its time"
+        );
+        assert_eq!(until(&record(0, None), at(0)), None);
+        assert_eq!(until(&record(2, None), at(0)), None);
+        assert_eq!(
+            until(&record(3, Some(100)), at(200)),
+            Some(None),
+            "until login"
+        );
+    }
 }
