@@ -48,15 +48,13 @@ fn insecure_works_and_warns_every_time() {
     }
 }
 
-/// `http://` to a port that speaks TLS: said at once, with the `--host` to
-/// use; sent once (a TLS server cannot read it), never retried, and no
-/// marker holds the password back.
-#[test]
-fn plain_http_to_a_tls_port_names_the_scheme_to_use() {
-    let server = Server::builder().tls(true).start();
+/// `get` with `http://` to `server`'s TLS port: the scheme is named, with
+/// the `--host` to use, exit 5, never retried, and no marker holds the
+/// password back (a TLS server cannot read it).
+fn names_the_scheme_to_use(server: &Server) -> Ran {
     let host = format!("http://127.0.0.1:{}", server.port());
     let sandbox = Sandbox::new();
-    let ran = run(sandbox.get(&server).args(["--host", &host]));
+    let ran = run(sandbox.get(server).args(["--host", &host]));
     assert_eq!(
         ran.fails(5),
         format!("regards-token: error: {host} speaks HTTPS, not plain HTTP")
@@ -71,32 +69,25 @@ fn plain_http_to_a_tls_port_names_the_scheme_to_use() {
         sandbox.marker_files().is_empty(),
         "the password was not judged"
     );
+    ran
+}
+
+/// `http://` to a port that speaks TLS: said at once.
+#[test]
+fn plain_http_to_a_tls_port_names_the_scheme_to_use() {
+    names_the_scheme_to_use(&Server::builder().tls(true).start());
 }
 
 /// `http://` to a TLS port that closes a connection not beginning with a
 /// handshake without a byte, as Netty's TLS handler does: the port is
 /// probed with a TLS handshake (and with plain HTTP, which it does not
 /// answer) before the closed connection is taken for a login the server
-/// may have judged. The scheme is named, exit 5, no marker.
+/// may have judged.
 #[test]
 fn plain_http_to_a_tls_port_that_just_closes_names_the_scheme_to_use() {
     let server = Server::builder().tls(true).closes_plain_text(true).start();
-    let host = format!("http://127.0.0.1:{}", server.port());
-    let sandbox = Sandbox::new();
-    let ran = run(sandbox.get(&server).args(["--host", &host]));
-    assert_eq!(
-        ran.fails(5),
-        format!("regards-token: error: {host} speaks HTTPS, not plain HTTP")
-    );
-    assert_eq!(
-        ran.hint(),
-        format!("use --host https://127.0.0.1:{}", server.port())
-    );
+    let ran = names_the_scheme_to_use(&server);
     assert!(!ran.stderr.contains("may have checked the password"));
-    assert!(
-        sandbox.marker_files().is_empty(),
-        "the password was not judged"
-    );
     // The login never reached the application: only the probe's GET did.
     let seen = server.requests();
     assert_eq!(seen.len(), 1, "{seen:?}");
