@@ -87,18 +87,24 @@ fn has_new_doctor_entry(tier: &str, before: &[String]) -> bool {
 }
 
 /// The `doctor` test entries in `tier`, each named by something unique.
+/// `login`'s, of scope `login`, are not `doctor`'s: a login running beside
+/// this test makes and removes its own.
 fn doctor_entries(tier: &str) -> Vec<String> {
+    let doctors = format!("[\"{PROBE_HOST}\",\"\",");
     // Wherever the key is linked: in a process without a session keyring
     // of its own, a key left behind sat in the user's default one, where
     // `keyctl show @s` of this process would not look.
     #[cfg(target_os = "linux")]
     if tier == "keyutils" {
-        return live_kernel_keys(PROBE_HOST);
+        return live_kernel_keys(&doctors);
     }
     // Only Linux has a second tier; elsewhere it is the system's one.
     #[cfg(not(target_os = "linux"))]
     let _ = tier;
     native_store_probes()
+        .into_iter()
+        .filter(|user| user.contains(&doctors))
+        .collect()
 }
 
 /// Leaves a test entry in `tier` and checks `doctor_entries` sees it,

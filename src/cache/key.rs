@@ -38,12 +38,22 @@ impl CacheKey {
     /// real entry's (see `PROBE_HOST`), nor another run's, so removing it
     /// never removes anything else.
     pub fn probe() -> CacheKey {
+        Self::probe_for("")
+    }
+
+    /// The same for `login`'s test entry, told apart from `doctor`'s by
+    /// its scope, `login`.
+    pub fn login_probe() -> CacheKey {
+        Self::probe_for("login")
+    }
+
+    fn probe_for(scope: &str) -> CacheKey {
         let nanos = std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
             .map_or(0, |d| d.as_nanos());
         CacheKey {
             host: PROBE_HOST.into(),
-            scope: String::new(),
+            scope: scope.into(),
             username: format!("{}-{nanos}", std::process::id()),
             client_id: String::new(),
         }
@@ -116,9 +126,12 @@ mod tests {
 
     #[test]
     fn a_probe_key_is_no_real_key() {
-        let probe = CacheKey::probe();
-        assert!(crate::host::Host::parse(&probe.host).is_err());
-        assert!(!probe.host.starts_with("http"));
+        for probe in [CacheKey::probe(), CacheKey::login_probe()] {
+            assert!(crate::host::Host::parse(&probe.host).is_err());
+            assert!(!probe.host.starts_with("http"));
+        }
+        assert_eq!(CacheKey::probe().scope, "");
+        assert_eq!(CacheKey::login_probe().scope, "login");
     }
 
     #[test]

@@ -101,7 +101,7 @@ impl fmt::Display for Failed {
     }
 }
 
-/// Stores a test entry under `key` (which must be `CacheKey::probe()`'s:
+/// Stores a test entry under `key` (a `CacheKey::probe()` or `login_probe()`:
 /// no real entry's), reads it back and removes it: whether `store` can
 /// keep, give back and forget an entry. Reading an entry that does not
 /// exist proves little: a keyring can answer that and refuse every write,

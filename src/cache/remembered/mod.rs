@@ -113,7 +113,7 @@ fn open_store_with(open: Opener, tiers: &[&'static str]) -> anyhow::Result<Box<d
     let mut reasons = Vec::new();
     for &tier in tiers {
         match open(tier) {
-            Ok(store) => match probe::round_trip(store.as_ref(), &CacheKey::probe()) {
+            Ok(store) => match probe::round_trip(store.as_ref(), &CacheKey::login_probe()) {
                 Ok(()) => return Ok(store),
                 // "the kernel keyring could not remove a test entry: ..."
                 Err(failed) => reasons.push(format!("{} {failed}", plain_name(tier))),
