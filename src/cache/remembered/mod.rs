@@ -404,9 +404,8 @@ pub fn lifetime(store: &str) -> &'static str {
         "keyutils" => "until this machine restarts or three days pass unused",
         "secret-service" => "in your login keyring, until you forget it",
         "keychain" => "in your login keychain, until you forget it",
-        // `login` names the store before this: "in the Windows Credential
-        // Manager, until you forget it".
-        "windows" => "until you forget it",
+        // The Credential Manager among them: `login` names the store
+        // before this ("in the Windows Credential Manager, until ...").
         _ => "until you forget it",
     }
 }

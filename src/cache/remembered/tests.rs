@@ -609,3 +609,48 @@ fn a_failure_of_one_project_holds_back_that_project_only() {
     assert!(held_now(&f.paths, &account("a")).is_some());
     assert_eq!(held_now(&f.paths, &project2), None);
 }
+
+#[test]
+fn login_moves_the_other_projects_passwords_to_its_keyring() {
+    let f = Fixture::new();
+    let project2 = elsewhere("project2", "client", "https://regards.example.org");
+    // project2's password was kept in the Secret Service; login now keeps
+    // the account's in the kernel keyring.
+    let secret_service = Memory::named("secret-service");
+    let old_entries = secret_service.entries.clone();
+    secret_service
+        .set(&entry_key(&project2), b"password\nthe old one")
+        .unwrap();
+    let record = PasswordRecord {
+        key: project2.clone(),
+        store: "secret-service".into(),
+        remembered_at: 1,
+        disabled_at: None,
+        refusal: None,
+        unproven: 0,
+        held_until: None,
+    };
+    index(&f.paths).upsert(record).unwrap();
+    let open = |name: &str| -> Result<Box<dyn Store>, Skipped> {
+        match name {
+            "secret-service" => Ok(Box::new(Memory {
+                entries: old_entries.clone(),
+                ..Memory::named("secret-service")
+            })),
+            _ => Ok(Box::new(f.store())),
+        }
+    };
+    let password = Secret::new(PASSWORD_TEXT.to_string());
+    remember_with(&f.store(), &open, &f.paths, &account("a"), &password).unwrap();
+    assert!(
+        old_entries.lock().unwrap().is_empty(),
+        "the old copy is gone"
+    );
+    assert_eq!(recalled_password(f.recall(&project2)), PASSWORD_TEXT);
+    assert!(
+        index(&f.paths)
+            .records()
+            .iter()
+            .all(|r| r.store == "keyutils")
+    );
+}
