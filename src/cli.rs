@@ -9,7 +9,9 @@ use std::time::Duration;
 use clap::builder::NonEmptyStringValueParser;
 use clap::{ArgAction, Args, Parser, Subcommand, ValueEnum};
 
-use crate::settings::{MAX_LOCK_TIMEOUT, MAX_MIN_TTL, MAX_TIMEOUT};
+use crate::account::lock::parse_lock_timeout;
+use crate::cache::{CacheMode, parse_min_ttl};
+use crate::regards::{RequestStyle, parse_timeout};
 
 /// Get an access token from a REGARDS server.
 ///
@@ -423,18 +425,6 @@ pub struct LockArgs {
     pub lock_timeout: Option<Duration>,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
-pub enum CacheMode {
-    /// The system keyring if one answers, else a private file (with a warning)
-    Auto,
-    /// The system keyring, or fail with exit code 6
-    Keyring,
-    /// A private file under the user's cache folder
-    File,
-    /// Keep nothing: log in every time
-    None,
-}
-
 #[derive(Debug, Args)]
 pub struct StatusArgs {
     /// text: one line per token; json: an array of objects
@@ -492,63 +482,12 @@ pub enum Format {
     Curl,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
-pub enum RequestStyle {
-    /// Scope in the query string, credentials in a JSON body (REGARDS 2.x)
-    Json,
-    /// Everything in the query string (REGARDS 1.x; deprecated by 2.x)
-    Query,
-}
-
 /// The stores `inspect` can read a token from: not `none`, which keeps
 /// nothing.
 fn stores_to_read() -> impl clap::builder::TypedValueParser<Value = CacheMode> {
     use clap::builder::TypedValueParser;
     clap::builder::PossibleValuesParser::new(["auto", "keyring", "file"])
         .map(|name: String| CacheMode::from_str(&name, true).unwrap_or(CacheMode::Auto))
-}
-
-/// Durations read like `750ms`, `30s`, `2m` or `1h30m`.
-pub fn parse_duration(text: &str) -> Result<Duration, String> {
-    let duration = parse_duration_or_zero(text)?;
-    if duration.is_zero() {
-        return Err("it must be longer than zero".into());
-    }
-    Ok(duration)
-}
-
-/// A duration where zero makes sense (`--min-ttl 0s`: any unexpired token).
-pub fn parse_duration_or_zero(text: &str) -> Result<Duration, String> {
-    humantime::parse_duration(text.trim())
-        .map_err(|err| format!("{err}; write it like 750ms, 30s, 2m or 1h30m"))
-}
-
-/// `--timeout` and the config's `timeout`: see `settings::MAX_TIMEOUT`.
-pub fn parse_timeout(text: &str) -> Result<Duration, String> {
-    at_most(parse_duration(text)?, MAX_TIMEOUT, "30s or 2m")
-}
-
-/// `--min-ttl`, `REGARDS_TOKEN_MIN_TTL` and the config's `min_ttl`: see
-/// `settings::MAX_MIN_TTL`.
-pub fn parse_min_ttl(text: &str) -> Result<Duration, String> {
-    at_most(parse_duration_or_zero(text)?, MAX_MIN_TTL, "5m or 1h")
-}
-
-/// `--lock-timeout`: see `settings::MAX_LOCK_TIMEOUT`.
-pub fn parse_lock_timeout(text: &str) -> Result<Duration, String> {
-    at_most(parse_duration(text)?, MAX_LOCK_TIMEOUT, "60s or 5m")
-}
-
-/// Refuses durations past `max`: a value that long is a typing error, and
-/// adding it to a clock could overflow.
-fn at_most(duration: Duration, max: Duration, example: &str) -> Result<Duration, String> {
-    if duration > max {
-        return Err(format!(
-            "longer than the {} allowed (write e.g. {example})",
-            humantime::format_duration(max)
-        ));
-    }
-    Ok(duration)
 }
 
 #[cfg(test)]
@@ -559,38 +498,5 @@ mod tests {
     #[test]
     fn the_command_line_is_consistent() {
         Cli::command().debug_assert();
-    }
-
-    #[test]
-    fn durations() {
-        assert_eq!(parse_duration("750ms"), Ok(Duration::from_millis(750)));
-        assert_eq!(parse_duration("30s"), Ok(Duration::from_secs(30)));
-        assert_eq!(parse_duration("2m"), Ok(Duration::from_secs(120)));
-        assert_eq!(parse_duration("1h30m"), Ok(Duration::from_secs(5400)));
-        assert!(parse_duration("30").is_err());
-        assert!(parse_duration("0s").is_err());
-        assert!(parse_duration("soon").is_err());
-    }
-
-    #[test]
-    fn durations_have_upper_bounds() {
-        assert_eq!(parse_timeout("1h"), Ok(MAX_TIMEOUT));
-        assert_eq!(
-            parse_timeout("61m"),
-            Err("longer than the 1h allowed (write e.g. 30s or 2m)".into())
-        );
-        assert_eq!(parse_lock_timeout("1h"), Ok(MAX_LOCK_TIMEOUT));
-        assert!(parse_lock_timeout("1h 1s").is_err());
-        assert_eq!(parse_min_ttl("0s"), Ok(Duration::ZERO));
-        assert_eq!(parse_min_ttl("1year"), Ok(MAX_MIN_TTL));
-        assert_eq!(
-            parse_min_ttl("2years"),
-            Err("longer than the 1year allowed (write e.g. 5m or 1h)".into())
-        );
-        for huge in ["584000000000y", "584942417355y", "99999999999999999999999s"] {
-            assert!(parse_timeout(huge).is_err(), "{huge}");
-            assert!(parse_min_ttl(huge).is_err(), "{huge}");
-            assert!(parse_lock_timeout(huge).is_err(), "{huge}");
-        }
     }
 }

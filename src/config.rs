@@ -14,9 +14,10 @@ use clap::ValueEnum;
 use serde::Deserialize;
 use toml::Spanned;
 
-use crate::cli::{CacheMode, RequestStyle, parse_min_ttl, parse_timeout};
+use crate::cache::{CacheMode, parse_min_ttl};
 use crate::error::Error;
 use crate::host::Host;
+use crate::regards::{RequestStyle, parse_timeout};
 
 /// The keys a table may have, in the order `config show` lists them.
 pub const KEYS: [&str; 10] = [

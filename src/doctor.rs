@@ -4,8 +4,9 @@
 
 use std::time::Duration;
 
+use crate::cache::CacheMode;
 use crate::cache::{self, Probe};
-use crate::cli::{AccountArgs, CacheArgs, CacheMode, DoctorArgs, ServerArgs};
+use crate::cli::{AccountArgs, CacheArgs, DoctorArgs, ServerArgs};
 use crate::error::Error;
 use crate::host::Host;
 use crate::output;

@@ -8,11 +8,12 @@
 use std::ffi::OsString;
 use std::process::Command;
 
-use crate::cli::{CacheMode, ExecArgs, Format};
+use crate::cache::CacheMode;
+use crate::cli::{ExecArgs, Format};
 use crate::error::{Error, Kind};
 use crate::get;
 use crate::output;
-use crate::settings::{self, Layers, Settings};
+use crate::settings::{Layers, Settings};
 
 pub fn run(args: ExecArgs, layers: &Layers) -> anyhow::Result<()> {
     let settings = Settings::resolve(
@@ -42,13 +43,13 @@ pub fn run(args: ExecArgs, layers: &Layers) -> anyhow::Result<()> {
     if let Some(profile) = &layers.config.profile {
         command.env("REGARDS_PROFILE", profile);
     }
-    if server.client_id != settings::DEFAULT_CLIENT_ID {
+    if server.client_id != crate::regards::DEFAULT_CLIENT_ID {
         command.env("REGARDS_CLIENT_ID", &server.client_id);
     }
     if let Some(path) = &server.ca_cert {
         command.env("REGARDS_CA_CERT", path);
     }
-    if settings.cache.min_ttl != settings::DEFAULT_MIN_TTL {
+    if settings.cache.min_ttl != crate::cache::DEFAULT_MIN_TTL {
         let min_ttl = humantime::format_duration(settings.cache.min_ttl).to_string();
         command.env("REGARDS_TOKEN_MIN_TTL", min_ttl.replace(' ', ""));
     }

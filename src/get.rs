@@ -10,15 +10,16 @@
 use std::path::Path;
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use crate::cache::marker::{self, Markers};
+use crate::account::lock;
+use crate::account::marker::{self, Markers};
 use crate::cache::remembered::{self, Recalled};
-use crate::cache::{self, Cache, CacheKey, keyring, lock};
-use crate::cli::{CacheMode, GetArgs};
+use crate::cache::{self, Cache, CacheKey, CacheMode, CachePaths, keyring};
+use crate::cli::GetArgs;
 use crate::error::Error;
 use crate::output::{self, Source};
 use crate::regards::{self, LoginFailed, Verdict};
 use crate::secret::Secret;
-use crate::settings::{self, CachePaths, Layers, Settings};
+use crate::settings::{self, Layers, Settings};
 use crate::token::Token;
 use crate::{verbose, warning};
 
@@ -54,7 +55,7 @@ pub struct Obtained {
     pub password: Option<Secret<String>>,
     /// The account's login lock, still held under `Mode::Login`: the
     /// password is remembered before another run may log in.
-    pub lock: Option<lock::Guard>,
+    pub lock: Option<cache::fs::Guard>,
 }
 
 /// The token `get` would print, and where it came from.

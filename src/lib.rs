@@ -3,11 +3,13 @@
 //! The binary is a thin shell around `run`; the logic lives here so that
 //! integration tests and other programs can call it.
 
+mod account;
 pub mod cache;
 pub mod cli;
 pub mod config;
 pub mod diag;
 mod doctor;
+mod duration;
 pub mod error;
 mod exec;
 pub mod files;

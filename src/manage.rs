@@ -7,8 +7,8 @@ use std::time::SystemTime;
 
 use serde::Serialize;
 
+use crate::account::marker::{self, Markers};
 use crate::cache::CacheKey;
-use crate::cache::marker::{self, Markers};
 use crate::cache::remembered::{self, PasswordRecord};
 use crate::cache::{self, index::IndexFile, index::Record};
 use crate::cli::{ListFormat, LogoutArgs, StatusArgs};

@@ -8,7 +8,7 @@ use std::time::SystemTime;
 use serde::Serialize;
 
 use crate::cli::Format;
-use crate::settings::Server;
+use crate::regards::Server;
 use crate::token::Token;
 
 /// Where the printed token came from.

@@ -907,7 +907,7 @@ proptest! {
         after in ".{0,40}",
         how in any::<u8>(),
     ) {
-        let scrubber = regards_token::redact::Scrubber::new("client", "secret", &password);
+        let scrubber = regards_token::redact::Scrubber::new(&password);
         let echoed = echoed(&password, how);
         let scrubbed = scrubber.scrub(&format!("{before}{echoed}{after}"));
         prop_assert!(!scrubbed.contains(&password), "{scrubbed}");
@@ -926,7 +926,8 @@ proptest! {
     ) {
         use base64::Engine;
         prop_assume!(client_secret != "secret");
-        let scrubber = regards_token::redact::Scrubber::new("client", &client_secret, "a-password");
+        let scrubber = regards_token::redact::Scrubber::new("a-password")
+            .with_client("client", &client_secret);
         let basic = base64::engine::general_purpose::STANDARD
             .encode(format!("client:{client_secret}"));
         let echoed = if how % 2 == 0 { echoed(&client_secret, how / 2) } else { basic };

@@ -21,8 +21,10 @@ use crate::error::Error;
 use crate::files;
 use crate::{verbose, warning};
 
+mod lock;
 mod trust;
 
+pub use lock::{Guard, lock};
 pub use trust::Untrusted;
 use trust::{check_dir, check_file, check_holder, is_symlink, untrusted};
 

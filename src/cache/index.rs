@@ -16,7 +16,6 @@ use serde::{Deserialize, Serialize};
 use super::entry::{from_unix, unix};
 use super::fs;
 use super::key::CacheKey;
-use super::lock;
 use crate::token::Token;
 
 const VERSION: u32 = 1;
@@ -124,7 +123,7 @@ impl<R: Keyed> IndexFile<R> {
 
     /// Changes the records in place, under the index's lock.
     pub fn update(&self, change: impl FnOnce(&mut Vec<R>)) -> anyhow::Result<()> {
-        let _guard = lock::acquire_file(&self.lock, INDEX_LOCK_TIMEOUT)?;
+        let _guard = fs::lock(&self.lock, INDEX_LOCK_TIMEOUT)?;
         let mut entries = self.records();
         change(&mut entries);
         let index = Index {

@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use crate::host::Host;
-use crate::settings::Server;
+use crate::regards::Server;
 
 /// The keyring "service" every entry of this tool is filed under.
 pub const SERVICE: &str = "regards-token";

@@ -13,12 +13,10 @@
 
 pub mod entry;
 mod file;
-mod fs;
+pub mod fs;
 pub mod index;
 pub mod key;
 pub mod keyring;
-pub mod lock;
-pub mod marker;
 mod notice;
 mod probe;
 pub mod remembered;
@@ -30,15 +28,55 @@ pub use probe::{Probe, probe};
 pub use store::{Store, StoreError};
 
 use std::path::PathBuf;
+use std::time::Duration;
 
-use crate::cli::CacheMode;
-use crate::settings::CachePaths;
+use clap::ValueEnum;
+
 use crate::token::Token;
 use crate::{verbose, warning};
 
 use file::FileStore;
 use index::{IndexFile, Record};
 use keyring::{KeyringOptions, Skipped};
+
+/// The default of `--min-ttl`: the margin a cached token must have left.
+pub const DEFAULT_MIN_TTL: Duration = Duration::from_secs(5 * 60);
+/// The longest `--min-ttl`: REGARDS tokens last hours to 30 days, so a
+/// year already means "always log in". (humantime's year, 365.25 days, so
+/// that it reads `1year`.)
+pub const MAX_MIN_TTL: Duration = Duration::from_secs(31_557_600);
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum CacheMode {
+    /// The system keyring if one answers, else a private file (with a warning)
+    Auto,
+    /// The system keyring, or fail with exit code 6
+    Keyring,
+    /// A private file under the user's cache folder
+    File,
+    /// Keep nothing: log in every time
+    None,
+}
+
+/// Where the cache keeps its files.
+#[derive(Clone, Debug)]
+pub struct CachePaths {
+    /// Token files (for the file store) and the index.
+    pub cache_dir: PathBuf,
+    /// Lock files and failed-login markers: a per-user runtime folder when
+    /// there is one (cleared at logout, on a RAM disk), else the cache.
+    pub lock_dir: PathBuf,
+}
+
+/// `--min-ttl`, `REGARDS_TOKEN_MIN_TTL` and the config's `min_ttl`, at
+/// most `MAX_MIN_TTL`; zero means any unexpired token.
+pub fn parse_min_ttl(text: &str) -> Result<Duration, String> {
+    crate::duration::at_most(
+        crate::duration::parse_or_zero(text)?,
+        MAX_MIN_TTL,
+        "5m or 1h",
+    )
+}
 
 pub struct Cache {
     store: Box<dyn Store>,

@@ -14,8 +14,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 use super::keyring::KeyringOptions;
 use super::{Auto, Cache, CacheKey, Store, StoreError, notice};
-use crate::cli::CacheMode;
-use crate::settings::CachePaths;
+use super::{CacheMode, CachePaths};
 
 /// What the check found about the store `get` would use.
 #[derive(Debug, PartialEq, Eq)]

@@ -9,9 +9,7 @@ use super::HIDDEN;
 /// How much of one server text is kept (and scrubbed): far more than any
 /// message shows (`error::sanitize` caps at a few hundred characters).
 const MAX_SCRUBBED_CHARS: usize = 16 * 1024;
-use crate::regards::{Outcome, Unexpected};
 use crate::secret::Secret;
-use crate::settings::{DEFAULT_CLIENT_SECRET, Server};
 
 /// A secret shorter than this is hidden only where it stands alone, not
 /// next to a letter or a digit: hiding a two-letter password inside every
@@ -33,36 +31,28 @@ struct Needle {
 }
 
 impl Scrubber {
-    /// For the login request to `server` with `password`.
-    pub fn for_login(server: &Server, password: &Secret<String>) -> Scrubber {
-        Scrubber::new(
-            &server.client_id,
-            server.client_secret.expose(),
-            password.expose(),
-        )
-    }
-
-    /// Hides the password, and the client secret (also inside the Basic
-    /// header's base64) unless it is the default `secret`, which every
-    /// REGARDS web interface publishes: hiding the word "secret" in server
-    /// messages would protect nothing.
-    pub fn new(client_id: &str, client_secret: &str, password: &str) -> Scrubber {
+    /// Hides the password.
+    pub fn new(password: &str) -> Scrubber {
         let mut scrubber = Scrubber {
             secrets: Vec::new(),
         };
         scrubber.add(password);
-        if client_secret != DEFAULT_CLIENT_SECRET {
-            scrubber.add(client_secret);
-            let basic = Secret::new(format!("{client_id}:{client_secret}"));
-            for engine in [STANDARD, STANDARD_NO_PAD, URL_SAFE, URL_SAFE_NO_PAD] {
-                scrubber.secrets.push(Needle {
-                    value: Secret::new(engine.encode(basic.expose())),
-                    decode: false,
-                    alone: false,
-                });
-            }
-        }
         scrubber
+    }
+
+    /// Also hides the client secret, and the Basic header's base64 of the
+    /// client id and secret.
+    pub fn with_client(mut self, client_id: &str, client_secret: &str) -> Scrubber {
+        self.add(client_secret);
+        let basic = Secret::new(format!("{client_id}:{client_secret}"));
+        for engine in [STANDARD, STANDARD_NO_PAD, URL_SAFE, URL_SAFE_NO_PAD] {
+            self.secrets.push(Needle {
+                value: Secret::new(engine.encode(basic.expose())),
+                decode: false,
+                alone: false,
+            });
+        }
+        self
     }
 
     fn add(&mut self, secret: &str) {
@@ -117,44 +107,6 @@ impl Scrubber {
             }
         }
         out
-    }
-
-    /// The same outcome with every text the server wrote scrubbed.
-    pub fn outcome(&self, outcome: Outcome) -> Outcome {
-        let text = |text: Option<String>| text.map(|t| self.scrub(&t));
-        match outcome {
-            Outcome::LoginRefused { code, detail } => Outcome::LoginRefused {
-                code: self.scrub(&code),
-                detail: text(detail),
-            },
-            Outcome::RequestRejected { status, message } => Outcome::RequestRejected {
-                status,
-                message: text(message),
-            },
-            Outcome::ServerError { status, message } => Outcome::ServerError {
-                status,
-                message: text(message),
-            },
-            Outcome::Redirect { status, location } => Outcome::Redirect {
-                status,
-                location: text(location),
-            },
-            Outcome::GatewayUnavailable { message } => Outcome::GatewayUnavailable {
-                message: text(message),
-            },
-            // Every variant is named, so that one added later with server
-            // text in it cannot pass through unscrubbed.
-            Outcome::Granted(granted) => Outcome::Granted(granted),
-            Outcome::ClientRejected { status } => Outcome::ClientRejected { status },
-            Outcome::Maintenance => Outcome::Maintenance,
-            Outcome::NotRegards { status, what } => Outcome::NotRegards {
-                status,
-                what: match what {
-                    Unexpected::BadAnswer(why) => Unexpected::BadAnswer(self.scrub(&why)),
-                    other => other,
-                },
-            },
-        }
     }
 }
 

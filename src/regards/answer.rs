@@ -7,6 +7,7 @@
 use serde_json::Value;
 
 use super::failure::Verdict;
+use crate::redact::Scrubber;
 use crate::secret::Secret;
 use crate::token::{MAX_TOKEN_BYTES, is_b64token};
 
@@ -83,6 +84,45 @@ pub enum Unexpected {
 }
 
 impl Outcome {
+    /// The same outcome with every text the server wrote scrubbed of
+    /// this login's secrets.
+    pub fn scrubbed(self, scrubber: &Scrubber) -> Outcome {
+        let text = |text: Option<String>| text.map(|t| scrubber.scrub(&t));
+        match self {
+            Outcome::LoginRefused { code, detail } => Outcome::LoginRefused {
+                code: scrubber.scrub(&code),
+                detail: text(detail),
+            },
+            Outcome::RequestRejected { status, message } => Outcome::RequestRejected {
+                status,
+                message: text(message),
+            },
+            Outcome::ServerError { status, message } => Outcome::ServerError {
+                status,
+                message: text(message),
+            },
+            Outcome::Redirect { status, location } => Outcome::Redirect {
+                status,
+                location: text(location),
+            },
+            Outcome::GatewayUnavailable { message } => Outcome::GatewayUnavailable {
+                message: text(message),
+            },
+            // Every variant is named, so that one added later with server
+            // text in it cannot pass through unscrubbed.
+            Outcome::Granted(granted) => Outcome::Granted(granted),
+            Outcome::ClientRejected { status } => Outcome::ClientRejected { status },
+            Outcome::Maintenance => Outcome::Maintenance,
+            Outcome::NotRegards { status, what } => Outcome::NotRegards {
+                status,
+                what: match what {
+                    Unexpected::BadAnswer(why) => Unexpected::BadAnswer(scrubber.scrub(&why)),
+                    other => other,
+                },
+            },
+        }
+    }
+
     /// Whether the server may have judged the password. A 502 or a 504
     /// may come after rs-authentication checked it, and an answer that is
     /// not REGARDS' may come from something that still forwarded it; only

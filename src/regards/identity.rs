@@ -20,8 +20,8 @@
 use serde_json::Value;
 
 use super::Granted;
+use super::Server;
 use crate::error::{Error, Kind, sanitize};
-use crate::settings::Server;
 use crate::token::JsonObject;
 
 /// Fails when `granted`, or its token's `claims`, name another account or
@@ -94,7 +94,7 @@ mod tests {
             username: username.into(),
             client_id: "client".into(),
             client_secret: Secret::new("secret".into()),
-            request_style: crate::cli::RequestStyle::Json,
+            request_style: crate::regards::RequestStyle::Json,
             ca_roots: None,
             ca_cert: None,
             insecure: false,

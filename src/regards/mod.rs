@@ -9,6 +9,7 @@ mod client;
 mod failure;
 mod identity;
 mod probe;
+mod server;
 mod transport;
 
 use std::time::SystemTime;
@@ -17,11 +18,14 @@ pub use answer::{Granted, Outcome, Unexpected, classify};
 pub use client::{Tls, read_ca_bundle};
 pub use failure::Verdict;
 pub use probe::{Probe, ProbeFailure, probe};
+pub use server::{
+    DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, DEFAULT_RETRIES, DEFAULT_TIMEOUT, MAX_TIMEOUT,
+    RequestStyle, Server, parse_timeout,
+};
 pub use transport::Transport;
 
 use crate::error::{Error, Kind, sanitize};
 use crate::secret::Secret;
-use crate::settings::Server;
 use crate::token::Token;
 
 /// A login that got no token, and whether the server may have judged the

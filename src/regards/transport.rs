@@ -15,14 +15,14 @@ use reqwest::blocking::{Client, Response};
 use reqwest::header::{ACCEPT, CONTENT_TYPE, LOCATION, RETRY_AFTER};
 use serde::Serialize;
 
+use super::RequestStyle;
+use super::Server;
 use super::client::{Tls, USER_AGENT, client};
 use super::failure::{Failure, FailureKind, Verdict, check_scheme};
 use super::{Granted, LoginFailed, Outcome, Unexpected, classify, outcome_error};
-use crate::cli::RequestStyle;
 use crate::error::Error;
 use crate::redact::{self, Scrubber};
 use crate::secret::Secret;
-use crate::settings::Server;
 use crate::verbose;
 
 /// A token answer is a few kilobytes; anything this large is not one, and
@@ -130,7 +130,7 @@ impl Transport {
     fn attempt(&self, server: &Server, password: &Secret<String>) -> Result<Reply, Failure> {
         // A server may quote the request back: every text it sends is
         // scrubbed of the secrets before it is logged, shown or stored.
-        let scrubber = Scrubber::for_login(server, password);
+        let scrubber = server.scrubber(password);
         let url = token_url(server, password);
         verbose!(1, "POST {}", redact::url(url.as_str()));
         let mut request = self
@@ -160,7 +160,7 @@ impl Transport {
         let started = Instant::now();
         // Settings bound the timeout to an hour; the bound here keeps a
         // `Server` built some other way from overflowing the clock.
-        let deadline = started + server.timeout.min(crate::settings::MAX_TIMEOUT);
+        let deadline = started + server.timeout.min(super::MAX_TIMEOUT);
         let result = request
             .send()
             .map_err(Failure::from_reqwest)
@@ -243,7 +243,7 @@ fn read_reply(
         return Ok(too_large);
     };
     let outcome = classify(status, content_type.as_deref(), location.as_deref(), &body);
-    let outcome = scrubber.outcome(outcome);
+    let outcome = outcome.scrubbed(scrubber);
     Ok(Reply {
         outcome,
         received_at,

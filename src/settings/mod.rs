@@ -22,35 +22,17 @@ pub use machine::{cache_paths, in_github_actions, keyring_options, lock_dir};
 pub use password::PasswordSource;
 pub use prompt::give_back_terminal;
 
-use crate::cache::CacheKey;
-use crate::cli::{
-    CacheArgs, CacheMode, Format, GetArgs, PasswordArgs, RequestStyle, ServerArgs, parse_min_ttl,
-    parse_timeout,
-};
+use crate::account::lock::DEFAULT_LOCK_TIMEOUT;
+use crate::cache::{CacheKey, CacheMode, CachePaths, DEFAULT_MIN_TTL, parse_min_ttl};
+use crate::cli::{CacheArgs, Format, GetArgs, PasswordArgs, ServerArgs};
 use crate::error::Error;
 use crate::host::Host;
+use crate::regards::{
+    DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, DEFAULT_RETRIES, DEFAULT_TIMEOUT, RequestStyle,
+    Server, parse_timeout, read_ca_bundle,
+};
 use crate::secret::Secret;
 
-pub const DEFAULT_CLIENT_ID: &str = "client";
-pub const DEFAULT_CLIENT_SECRET: &str = "secret";
-pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
-pub const DEFAULT_RETRIES: u32 = 2;
-pub const DEFAULT_MIN_TTL: Duration = Duration::from_secs(5 * 60);
-pub const DEFAULT_LOCK_TIMEOUT: Duration = Duration::from_secs(60);
-/// Upper bounds on the durations a user can set, refused past them as
-/// usage errors (exit 2). Each is far beyond any sensible value, so it
-/// only catches typing errors, and keeps clock arithmetic (now + timeout)
-/// far from overflowing.
-///
-/// One attempt: a login is answered in seconds, and proxies close idle
-/// connections within minutes.
-pub const MAX_TIMEOUT: Duration = Duration::from_secs(3600);
-/// Waiting for another run's login, which is itself bounded by `--timeout`.
-pub const MAX_LOCK_TIMEOUT: Duration = Duration::from_secs(3600);
-/// The margin a cached token must have left: REGARDS tokens last hours to
-/// 30 days, so a year already means "always log in". (humantime's year,
-/// 365.25 days, so that it reads `1year`.)
-pub const MAX_MIN_TTL: Duration = Duration::from_secs(31_557_600);
 /// Test-only and diagnostic: keyring tiers to pass over, comma-separated.
 pub const SKIP_STORES_VAR: &str = "REGARDS_TOKEN_SKIP_STORES";
 
@@ -75,34 +57,6 @@ pub struct CacheSettings {
     pub paths: Option<CachePaths>,
     /// Login locks and failed-login markers, needed in every cache mode.
     pub lock_dir: PathBuf,
-}
-
-/// Where the cache keeps its files.
-#[derive(Clone, Debug)]
-pub struct CachePaths {
-    /// Token files (for the file store) and the index.
-    pub cache_dir: PathBuf,
-    /// Lock files and failed-login markers: a per-user runtime folder when
-    /// there is one (cleared at logout, on a RAM disk), else the cache.
-    pub lock_dir: PathBuf,
-}
-
-/// Everything needed to send a login request except the password.
-#[derive(Debug)]
-pub struct Server {
-    pub host: Host,
-    pub scope: String,
-    pub username: String,
-    pub client_id: String,
-    pub client_secret: Secret<String>,
-    pub request_style: RequestStyle,
-    /// The `--ca-cert` bundle, read and parsed.
-    pub ca_roots: Option<Vec<reqwest::Certificate>>,
-    /// Where it was read from, for `exec` to hand on.
-    pub ca_cert: Option<PathBuf>,
-    pub insecure: bool,
-    pub timeout: Duration,
-    pub retries: u32,
 }
 
 /// The server settings with their origins, before they are checked:
@@ -294,7 +248,7 @@ impl ServerValues {
             ca_roots: self
                 .ca_cert
                 .as_ref()
-                .map(|c| crate::regards::read_ca_bundle(&PathBuf::from(&c.value)))
+                .map(|c| read_ca_bundle(&PathBuf::from(&c.value)))
                 .transpose()?,
             ca_cert: self.ca_cert.map(|c| PathBuf::from(c.value)),
             insecure: self.insecure,

@@ -23,8 +23,8 @@ use std::time::{Duration, SystemTime};
 
 use super::{PasswordRecord, index};
 use crate::cache::CacheKey;
+use crate::cache::CachePaths;
 use crate::cache::entry::{from_unix, unix};
-use crate::settings::CachePaths;
 use crate::verbose;
 
 /// How long the first login without a verdict holds the password back;

@@ -25,9 +25,9 @@ use super::key::CacheKey;
 use super::keyring::{self, KeyringOptions, Skipped, plain_name};
 use super::probe;
 use super::store::Store;
+use crate::cache::CachePaths;
 use crate::error::{Error, Kind};
 use crate::secret::Secret;
-use crate::settings::CachePaths;
 use crate::{verbose, warning};
 
 /// What an entry holds: the password after this line, or the refusal

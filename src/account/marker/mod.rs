@@ -23,13 +23,12 @@ use std::time::{Duration, SystemTime};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-use super::entry::unix;
-use super::fs;
-use super::key::CacheKey;
+use crate::cache::CacheKey;
+use crate::cache::entry::unix;
+use crate::cache::fs;
 use crate::error::{Error, Kind, sanitize_long};
-use crate::regards::{LoginFailed, Verdict};
+use crate::regards::{LoginFailed, MAX_TIMEOUT, Verdict};
 use crate::secret::Secret;
-use crate::settings::MAX_TIMEOUT;
 use crate::verbose;
 
 /// How long a refusal holds back the same secrets: every waiter, and a
@@ -334,5 +333,4 @@ fn hash(salt: &str, login: &Login) -> String {
 }
 
 #[cfg(test)]
-#[path = "marker_tests.rs"]
 mod tests;
