@@ -8,11 +8,11 @@
 use std::ffi::OsString;
 use std::process::Command;
 
-use crate::cache::CacheMode;
 use crate::cli::{ExecArgs, Format};
 use crate::error::{Error, Kind};
 use crate::get;
 use crate::output;
+use crate::settings::table::{self, Setting};
 use crate::settings::{Layers, Settings};
 
 pub fn run(args: ExecArgs, layers: &Layers) -> anyhow::Result<()> {
@@ -28,37 +28,51 @@ pub fn run(args: ExecArgs, layers: &Layers) -> anyhow::Result<()> {
     // SAFETY-style note: clap requires at least one value for COMMAND.
     let (program, rest) = args.command.split_first().expect("clap requires a command");
     let mut command = Command::new(program);
-    let server = &settings.server;
     command
         .args(rest)
         .env("REGARDS_TOKEN", token.value.expose())
-        // The account, so that `regards-token get` inside the command
-        // resolves the same one and renews from the same cache.
-        .env("REGARDS_HOST", server.host.as_str())
-        .env("REGARDS_SCOPE", &server.scope)
-        .env("REGARDS_USERNAME", &server.username)
-        // The command needs the token, not the credentials it was made with.
-        .env_remove("REGARDS_PASSWORD")
-        .env_remove("REGARDS_CLIENT_SECRET");
-    if let Some(profile) = &layers.config.profile {
-        command.env("REGARDS_PROFILE", profile);
-    }
-    if server.client_id != crate::regards::DEFAULT_CLIENT_ID {
-        command.env("REGARDS_CLIENT_ID", &server.client_id);
-    }
-    if let Some(path) = &server.ca_cert {
-        command.env("REGARDS_CA_CERT", path);
-    }
-    if settings.cache.min_ttl != crate::cache::DEFAULT_MIN_TTL {
-        let min_ttl = humantime::format_duration(settings.cache.min_ttl).to_string();
-        command.env("REGARDS_TOKEN_MIN_TTL", min_ttl.replace(' ', ""));
-    }
-    if settings.cache.mode != CacheMode::Auto {
-        let mode = format!("{:?}", settings.cache.mode).to_lowercase();
-        command.env("REGARDS_TOKEN_CACHE", mode);
+        // The command needs the token, not the password it was made with.
+        .env_remove("REGARDS_PASSWORD");
+    // The settings, so that `regards-token get` inside the command
+    // resolves the same account and renews from the same cache.
+    for (setting, value) in handed_on(&settings, layers.config.profile.as_deref()) {
+        match value {
+            Some(value) => command.env(setting.vars[0].name, value),
+            None => setting
+                .vars
+                .iter()
+                .fold(&mut command, |command, var| command.env_remove(var.name)),
+        };
     }
     drop(token);
     run_command(command, program)
+}
+
+/// Each setting that has a variable, with the value this run resolved
+/// for it: `None` for one unset, and for a credential, which the command
+/// must not get.
+fn handed_on(
+    settings: &Settings,
+    profile: Option<&str>,
+) -> Vec<(&'static Setting, Option<OsString>)> {
+    let server = &settings.server;
+    let cache = &settings.cache;
+    let min_ttl = humantime::format_duration(cache.min_ttl).to_string();
+    let text = |value: &str| Some(OsString::from(value));
+    vec![
+        (&table::HOST, text(server.host.as_str())),
+        (&table::SCOPE, text(&server.scope)),
+        (&table::USERNAME, text(&server.username)),
+        (&table::CLIENT_ID, text(&server.client_id)),
+        (&table::CLIENT_SECRET, None),
+        (&table::CA_CERT, server.ca_cert.clone().map(OsString::from)),
+        (
+            &table::CACHE,
+            text(&format!("{:?}", cache.mode).to_lowercase()),
+        ),
+        (&table::MIN_TTL, text(&min_ttl.replace(' ', ""))),
+        (&table::PROFILE, profile.and_then(text)),
+    ]
 }
 
 #[cfg(unix)]
@@ -131,6 +145,71 @@ fn is_bad_exe_format(_err: &std::io::Error) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::secret::Secret;
+    use crate::settings::{CacheSettings, PasswordSource};
+
+    fn settings() -> Settings {
+        Settings {
+            server: crate::regards::Server {
+                host: crate::host::Host::parse("https://regards.example.org").unwrap(),
+                scope: "project1".into(),
+                username: "sam@example.org".into(),
+                client_id: "client".into(),
+                client_secret: Secret::new("s3cr3t".into()),
+                request_style: crate::regards::RequestStyle::Json,
+                ca_roots: None,
+                ca_cert: Some("ca.pem".into()),
+                insecure: false,
+                timeout: crate::regards::DEFAULT_TIMEOUT,
+                retries: 0,
+            },
+            password: PasswordSource::Prompt,
+            cache: CacheSettings {
+                mode: crate::cache::CacheMode::File,
+                min_ttl: std::time::Duration::from_secs(90),
+                refresh: false,
+                no_login: false,
+                lock_timeout: std::time::Duration::from_secs(60),
+                paths: None,
+                lock_dir: "locks".into(),
+            },
+            format: Format::Token,
+        }
+    }
+
+    /// Every setting that has a variable reaches the command, once, with
+    /// the value this run used; a credential never does.
+    #[test]
+    fn every_setting_with_a_variable_is_handed_on_but_credentials() {
+        let handed = handed_on(&settings(), Some("ops"));
+        for setting in table::ALL.iter().filter(|s| !s.vars.is_empty()) {
+            let found: Vec<_> = handed
+                .iter()
+                .filter(|(s, _)| std::ptr::eq(*s, *setting))
+                .collect();
+            assert_eq!(found.len(), 1, "{}", setting.flag);
+            assert_eq!(found[0].1.is_none(), setting.secret, "{}", setting.flag);
+        }
+        assert_eq!(
+            handed.len(),
+            table::ALL.iter().filter(|s| !s.vars.is_empty()).count()
+        );
+        let value = |setting: &Setting| {
+            handed
+                .iter()
+                .find(|(s, _)| std::ptr::eq(*s, setting))
+                .and_then(|(_, v)| v.clone())
+        };
+        assert_eq!(
+            value(&table::HOST),
+            Some("https://regards.example.org".into())
+        );
+        assert_eq!(value(&table::CACHE), Some("file".into()));
+        assert_eq!(value(&table::MIN_TTL), Some("1m30s".into()));
+        assert_eq!(value(&table::CA_CERT), Some("ca.pem".into()));
+        assert_eq!(value(&table::PROFILE), Some("ops".into()));
+        assert_eq!(handed_on(&settings(), None).last().unwrap().1, None);
+    }
 
     fn cannot_start_notes(err: std::io::Error) -> Error {
         cannot_start(&OsString::from("notes.txt"), &err)

@@ -15,7 +15,7 @@ use crate::cli::{ListFormat, LogoutArgs, StatusArgs};
 use crate::error::{Error, Kind};
 use crate::host::Host;
 use crate::output;
-use crate::settings::{self, Layers};
+use crate::settings::{self, Layers, table};
 use crate::{verbose, warning};
 
 /// One account in `status`: a cached token, and whether its password is
@@ -174,25 +174,10 @@ fn text_line(entry: &Listed) -> String {
 
 pub fn logout(args: LogoutArgs, layers: &Layers) -> anyhow::Result<()> {
     let value = |s: Option<settings::Sourced<String>>| s.map(|s| s.value);
-    let host = value(layers.text(
-        args.host,
-        "--host",
-        &["REGARDS_HOST", "REGARDS_BASE_URL"],
-        "host",
-    ));
+    let host = value(layers.text(args.host, &table::HOST));
     let host = host.as_deref().map(Host::parse).transpose()?;
-    let scope = value(layers.text(
-        args.scope,
-        "--scope",
-        &["REGARDS_SCOPE", "REGARDS_TENANT"],
-        "scope",
-    ));
-    let username = value(layers.text(
-        args.username,
-        "--username",
-        &["REGARDS_USERNAME"],
-        "username",
-    ));
+    let scope = value(layers.text(args.scope, &table::SCOPE));
+    let username = value(layers.text(args.username, &table::USERNAME));
     if !args.all && host.is_none() && scope.is_none() && username.is_none() {
         return Err(Error::usage("say which tokens to remove")
             .with_hint("pass --host, --scope or --username (or set their variables), or --all")

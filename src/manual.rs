@@ -9,6 +9,7 @@ use roff::{Roff, bold, italic, roman};
 
 use crate::cli::Cli;
 use crate::error::Error;
+use crate::settings::table;
 
 /// The exit codes, as the README's table has them.
 const CODES: [(&str, &str); 8] = [
@@ -43,34 +44,12 @@ const CODES: [(&str, &str); 8] = [
     ),
 ];
 
-/// A variable, what puts it on a command's page (an option the command
-/// takes, or one of the `uses` below), and what it does.
+/// A variable that is not a setting's (those are in `settings::table`),
+/// what puts it on a command's page (an option the command takes, or one
+/// of the `uses` below), and what it does.
 type Variable = (&'static str, &'static str, &'static str);
 
-const VARIABLES: [Variable; 22] = [
-    ("REGARDS_HOST", "host", "The gateway's base URL (--host)."),
-    (
-        "REGARDS_BASE_URL",
-        "host",
-        "The same, when REGARDS_HOST is unset (the name sunpy-regards uses).",
-    ),
-    ("REGARDS_SCOPE", "scope", "The project (--scope)."),
-    (
-        "REGARDS_TENANT",
-        "scope",
-        "The same, when REGARDS_SCOPE is unset.",
-    ),
-    ("REGARDS_USERNAME", "username", "The login (--username)."),
-    (
-        "REGARDS_CLIENT_ID",
-        "client_id",
-        "The OAuth2 client id (--client-id).",
-    ),
-    (
-        "REGARDS_CLIENT_SECRET",
-        "client_secret",
-        "The OAuth2 client secret (--client-secret); prefer it to the option, which ps shows.",
-    ),
+const OTHER_VARIABLES: [Variable; 11] = [
     (
         "REGARDS_PASSWORD",
         "password_stdin",
@@ -80,21 +59,6 @@ const VARIABLES: [Variable; 22] = [
         "CI",
         "password_stdin",
         "When set, never prompt for a password.",
-    ),
-    (
-        "REGARDS_CA_CERT",
-        "ca_cert",
-        "Extra certificate authorities (--ca-cert).",
-    ),
-    (
-        "REGARDS_TOKEN_CACHE",
-        "cache",
-        "Where tokens are kept (--cache).",
-    ),
-    (
-        "REGARDS_TOKEN_MIN_TTL",
-        "min_ttl",
-        "The time a cached token must have left (--min-ttl).",
     ),
     (
         "GITHUB_ACTIONS",
@@ -110,11 +74,6 @@ const VARIABLES: [Variable; 22] = [
         "TMPDIR",
         "@login",
         "Where they live with --cache none and no HOME.",
-    ),
-    (
-        "REGARDS_PROFILE",
-        "profile",
-        "The config file's profile (--profile).",
     ),
     (
         "REGARDS_TOKEN_CONFIG",
@@ -143,6 +102,20 @@ const VARIABLES: [Variable; 22] = [
         "Keyring tiers to pass over, comma-separated (secret-service, keyutils, keychain, windows): for tests and diagnosis.",
     ),
 ];
+
+/// Every variable: the settings' (with their option's id), then the others.
+fn variables() -> Vec<(&'static str, String, &'static str)> {
+    let settings = table::ALL.iter().flat_map(|setting| {
+        setting
+            .vars
+            .iter()
+            .map(|var| (var.name, setting.id(), var.about))
+    });
+    let others = OTHER_VARIABLES
+        .iter()
+        .map(|(name, id, about)| (*name, id.to_string(), *about));
+    settings.chain(others).collect()
+}
 
 /// The page of `words` (`[]` for the tool's own, `["get"]`, `["config",
 /// "show"]`), in roff.
@@ -315,8 +288,8 @@ fn uses(cmd: &clap::Command, name: &str, id: &str) -> bool {
 }
 
 fn environment(roff: &mut Roff, cmd: &clap::Command, name: &str) {
-    let listed: Vec<&Variable> = VARIABLES
-        .iter()
+    let listed: Vec<_> = variables()
+        .into_iter()
         .filter(|(_, id, _)| uses(cmd, name, id))
         .collect();
     if listed.is_empty() {
@@ -327,13 +300,23 @@ fn environment(roff: &mut Roff, cmd: &clap::Command, name: &str) {
         "An empty variable counts as unset. An option beats its variable, which beats the config file.",
     )]);
     for (variable, _, text) in listed {
-        item(roff, bold(*variable), text);
+        item(roff, bold(variable), text);
     }
     if name == "exec" {
+        let names = |secret: bool| {
+            let names: Vec<&str> = table::ALL
+                .iter()
+                .filter(|s| s.secret == secret)
+                .filter_map(|s| s.vars.first().map(|v| v.name))
+                .collect();
+            names.join(", ")
+        };
         roff.control("PP", []);
-        roff.text([roman(
-            "The command is given REGARDS_TOKEN, REGARDS_HOST, REGARDS_SCOPE and REGARDS_USERNAME (and REGARDS_PROFILE, REGARDS_CLIENT_ID, REGARDS_CA_CERT, REGARDS_TOKEN_CACHE and REGARDS_TOKEN_MIN_TTL when set), so that regards-token get inside it finds the same account and cache; not REGARDS_PASSWORD nor REGARDS_CLIENT_SECRET.",
-        )]);
+        roff.text([roman(format!(
+            "The command is given REGARDS_TOKEN, and the value this run used of each setting that has a variable ({}; one left unset is removed), so that regards-token get inside it finds the same account and cache; not REGARDS_PASSWORD, nor {}.",
+            names(false),
+            names(true)
+        ))]);
     }
 }
 

@@ -125,6 +125,48 @@ fn the_command_gets_no_credential_in_its_environment() {
     assert_eq!(server.token_requests(), 1);
 }
 
+/// Each setting that has a variable reaches the command with the value
+/// this run used, whatever brought it in: an option beats a variable the
+/// command would otherwise inherit, and one unset is not inherited.
+#[test]
+fn the_command_gets_the_settings_this_run_used() {
+    let server = Server::builder().start();
+    let sandbox = Sandbox::new();
+    let out = exec_with(
+        &sandbox,
+        &server,
+        &[
+            "--client-id",
+            "client",
+            "--cache",
+            "file",
+            "--min-ttl",
+            "90s",
+        ],
+        PRINT_ENV,
+    )
+    .env("REGARDS_PASSWORD", DEMO_PASSWORD)
+    .env("REGARDS_CLIENT_ID", "another-client")
+    .env("REGARDS_TOKEN_CACHE", "none")
+    .env("REGARDS_CA_CERT", "")
+    .output()
+    .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    let env = String::from_utf8(out.stdout).unwrap();
+    for line in [
+        "REGARDS_SCOPE=project1",
+        &format!("REGARDS_USERNAME={DEMO_LOGIN}"),
+        "REGARDS_CLIENT_ID=client",
+        "REGARDS_TOKEN_CACHE=file",
+        "REGARDS_TOKEN_MIN_TTL=1m30s",
+    ] {
+        assert!(env.lines().any(|l| l == line), "no {line} in:\n{env}");
+    }
+    assert!(!env.contains("REGARDS_CA_CERT"), "{env}");
+    assert!(!env.contains("REGARDS_PROFILE"), "{env}");
+}
+
 // Reads the command line the kernel keeps in /proc, which only Linux has.
 #[cfg(target_os = "linux")]
 #[test]

@@ -201,7 +201,11 @@ fn each_page_documents_its_options_exit_codes_environment_and_files() {
     assert!(!doctor.contains("REGARDS_PASSWORD"));
     let exec = page(&["exec"]);
     assert!(exec.contains("\\fB127\\fR\nThe command is not found."));
-    assert!(exec.contains("The command is given REGARDS_TOKEN, REGARDS_HOST, REGARDS_SCOPE"));
+    assert!(exec.contains(
+        "The command is given REGARDS_TOKEN, and the value this run used of each setting that \
+         has a variable (REGARDS_HOST, REGARDS_SCOPE, REGARDS_USERNAME, REGARDS_CLIENT_ID, \
+         REGARDS_CA_CERT, REGARDS_TOKEN_CACHE, REGARDS_TOKEN_MIN_TTL, REGARDS_PROFILE;"
+    ));
     let top = page(&[]);
     for sub in ["get", "exec", "config", "man"] {
         assert!(

@@ -6,6 +6,7 @@
 use std::fmt;
 use std::path::PathBuf;
 
+use super::table::{PROFILE, Setting};
 use crate::config::{self, Selected};
 use crate::error::Error;
 
@@ -53,8 +54,11 @@ impl Layers {
     /// `--profile` or `REGARDS_PROFILE`.
     pub fn load(profile_flag: Option<String>) -> Result<Layers, Error> {
         let profile = match profile_flag.filter(|p| !p.trim().is_empty()) {
-            Some(name) => Some((name, Origin::Flag("--profile"))),
-            None => var("REGARDS_PROFILE").map(|name| (name, Origin::Env("REGARDS_PROFILE"))),
+            Some(name) => Some((name, Origin::Flag(PROFILE.flag))),
+            None => PROFILE
+                .vars
+                .iter()
+                .find_map(|v| var(v.name).map(|name| (name, Origin::Env(v.name)))),
         };
         let (profile, profile_origin) = profile.unzip();
         let (path, required) = config_path();
@@ -78,22 +82,17 @@ impl Layers {
 
     /// A text setting: the flag, else the first variable set, else the
     /// config key.
-    pub fn text(
-        &self,
-        flag: Option<String>,
-        flag_name: &'static str,
-        envs: &[&'static str],
-        key: &str,
-    ) -> Option<Sourced<String>> {
+    pub fn text(&self, flag: Option<String>, setting: &Setting) -> Option<Sourced<String>> {
         // clap refuses an empty flag value, so a flag given is a value meant.
         if let Some(value) = flag {
-            return Some(Sourced::new(value, Origin::Flag(flag_name)));
+            return Some(Sourced::new(value, Origin::Flag(setting.flag)));
         }
-        for &name in envs {
-            if let Some(value) = var(name) {
-                return Some(Sourced::new(value, Origin::Env(name)));
+        for variable in setting.vars {
+            if let Some(value) = var(variable.name) {
+                return Some(Sourced::new(value, Origin::Env(variable.name)));
             }
         }
+        let key = setting.key?;
         self.config
             .get(key)
             .map(|v| Sourced::new(v.text.clone(), Origin::Config(v.table.clone())))
@@ -105,21 +104,23 @@ impl Layers {
     pub fn parsed<T>(
         &self,
         flag: Option<T>,
-        flag_name: &'static str,
-        envs: &[&'static str],
-        key: &str,
+        setting: &Setting,
         parse: impl Fn(&str) -> Result<T, String>,
         default: T,
     ) -> Result<Sourced<T>, Error> {
         if let Some(value) = flag {
-            return Ok(Sourced::new(value, Origin::Flag(flag_name)));
+            return Ok(Sourced::new(value, Origin::Flag(setting.flag)));
         }
-        let Some(text) = self.text(None, flag_name, envs, key) else {
+        let Some(text) = self.text(None, setting) else {
             return Ok(Sourced::new(default, Origin::Default));
         };
         let value = parse(&text.value).map_err(|why| match &text.origin {
             Origin::Env(name) => Error::usage(format!("{name} is '{}': {why}", text.value)),
-            other => Error::usage(format!("{key} from {other} is '{}': {why}", text.value)),
+            other => Error::usage(format!(
+                "{} from {other} is '{}': {why}",
+                setting.name(),
+                text.value
+            )),
         })?;
         Ok(Sourced::new(value, text.origin))
     }

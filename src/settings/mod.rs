@@ -11,6 +11,7 @@ mod layers;
 mod machine;
 mod password;
 mod prompt;
+pub mod table;
 
 use std::path::PathBuf;
 use std::time::Duration;
@@ -32,6 +33,7 @@ use crate::regards::{
     Server, parse_timeout, read_ca_bundle,
 };
 use crate::secret::Secret;
+use table::Setting;
 
 /// Test-only and diagnostic: keyring tiers to pass over, comma-separated.
 pub const SKIP_STORES_VAR: &str = "REGARDS_TOKEN_SKIP_STORES";
@@ -115,60 +117,29 @@ impl ServerValues {
         } = args;
         let default_text = |value: &str| Sourced::new(value.to_string(), Origin::Default);
         let client_secret = layers
-            .text(
-                login.client_secret,
-                "--client-secret",
-                &["REGARDS_CLIENT_SECRET"],
-                "client_secret",
-            )
+            .text(login.client_secret, &table::CLIENT_SECRET)
             .unwrap_or_else(|| default_text(DEFAULT_CLIENT_SECRET));
         Ok(ServerValues {
-            host: layers.text(
-                args.host,
-                "--host",
-                &["REGARDS_HOST", "REGARDS_BASE_URL"],
-                "host",
-            ),
-            scope: layers.text(
-                args.scope,
-                "--scope",
-                &["REGARDS_SCOPE", "REGARDS_TENANT"],
-                "scope",
-            ),
-            username: layers.text(
-                args.username,
-                "--username",
-                &["REGARDS_USERNAME"],
-                "username",
-            ),
+            host: layers.text(args.host, &table::HOST),
+            scope: layers.text(args.scope, &table::SCOPE),
+            username: layers.text(args.username, &table::USERNAME),
             client_id: layers
-                .text(
-                    args.client_id,
-                    "--client-id",
-                    &["REGARDS_CLIENT_ID"],
-                    "client_id",
-                )
+                .text(args.client_id, &table::CLIENT_ID)
                 .unwrap_or_else(|| default_text(DEFAULT_CLIENT_ID)),
             client_secret: Sourced::new(Secret::new(client_secret.value), client_secret.origin),
             ca_cert: layers.text(
                 connect.ca_cert.map(|p| p.to_string_lossy().into_owned()),
-                "--ca-cert",
-                &["REGARDS_CA_CERT"],
-                "ca_cert",
+                &table::CA_CERT,
             ),
             request_style: layers.parsed(
                 login.request_style,
-                "--request-style",
-                &[],
-                "request_style",
+                &table::REQUEST_STYLE,
                 |text| RequestStyle::from_str(text, true),
                 RequestStyle::Json,
             )?,
             timeout: layers.parsed(
                 connect.timeout,
-                "--timeout",
-                &[],
-                "timeout",
+                &table::TIMEOUT,
                 parse_timeout,
                 DEFAULT_TIMEOUT,
             )?,
@@ -197,14 +168,11 @@ impl ServerValues {
     /// (not one per run).
     fn required(&self) -> Result<(&str, &str, &str), Error> {
         let absent = [
-            (self.host.is_none(), ("host", "--host URL", "REGARDS_HOST")),
-            (
-                self.scope.is_none(),
-                ("project", "--scope PROJECT", "REGARDS_SCOPE"),
-            ),
+            (self.host.is_none(), ("host", &table::HOST, "URL")),
+            (self.scope.is_none(), ("project", &table::SCOPE, "PROJECT")),
             (
                 self.username.is_none(),
-                ("username", "--username LOGIN", "REGARDS_USERNAME"),
+                ("username", &table::USERNAME, "LOGIN"),
             ),
         ];
         match (&self.host, &self.scope, &self.username) {
@@ -272,9 +240,7 @@ impl CacheValues {
         } else {
             layers.parsed(
                 store.cache,
-                "--cache",
-                &["REGARDS_TOKEN_CACHE"],
-                "cache",
+                &table::CACHE,
                 |text| {
                     CacheMode::from_str(text, true)
                         .map_err(|_| "use auto, keyring, file or none".into())
@@ -286,9 +252,7 @@ impl CacheValues {
             mode,
             min_ttl: layers.parsed(
                 min_ttl.min_ttl,
-                "--min-ttl",
-                &["REGARDS_TOKEN_MIN_TTL"],
-                "min_ttl",
+                &table::MIN_TTL,
                 parse_min_ttl,
                 DEFAULT_MIN_TTL,
             )?,
@@ -322,32 +286,27 @@ impl CacheValues {
     }
 }
 
-/// A setting the server needs: what it is, its flag, its variable.
-type Needed = (&'static str, &'static str, &'static str);
+/// A setting the server needs: what it is, the setting, its value's name.
+type Needed = (&'static str, &'static Setting, &'static str);
 
-/// The error for the settings marked absent (each one's config key is its
-/// flag's name).
+/// The error for the settings marked absent.
 fn missing(settings: &[(bool, Needed)]) -> Error {
     let absent: Vec<Needed> = settings
         .iter()
         .filter(|(is_absent, _)| *is_absent)
         .map(|(_, needed)| *needed)
         .collect();
-    let list = |part: fn(&Needed) -> &'static str| {
-        let parts: Vec<&str> = absent.iter().map(part).collect();
+    let list = |part: fn(&Needed) -> String| {
+        let parts: Vec<String> = absent.iter().map(part).collect();
         match parts.as_slice() {
             [first @ .., last] if !first.is_empty() => format!("{} and {last}", first.join(", ")),
             _ => parts.concat(),
         }
     };
-    let key = |(_, flag, _): &Needed| -> &'static str {
-        let name = flag.trim_start_matches("--");
-        name.split(' ').next().unwrap_or(name)
-    };
-    Error::usage(format!("no {} given", list(|s| s.0))).with_hint(format!(
+    Error::usage(format!("no {} given", list(|s| s.0.to_string()))).with_hint(format!(
         "pass {}, set {}, or add {} to the config file",
-        list(|s| s.1),
-        list(|s| s.2),
-        list(key)
+        list(|(_, setting, value)| format!("{} {value}", setting.flag)),
+        list(|(_, setting, _)| setting.vars[0].name.to_string()),
+        list(|(_, setting, _)| setting.name().to_string())
     ))
 }
