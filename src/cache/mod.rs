@@ -298,5 +298,4 @@ fn file_store(paths: &CachePaths) -> FileStore {
 }
 
 #[cfg(test)]
-#[path = "cache_tests.rs"]
 mod tests;

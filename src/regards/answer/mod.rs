@@ -382,5 +382,4 @@ fn is_firewall_page(body: &[u8]) -> bool {
 }
 
 #[cfg(test)]
-#[path = "answer_tests.rs"]
 mod tests;

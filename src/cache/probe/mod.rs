@@ -141,5 +141,4 @@ fn probe_value() -> Vec<u8> {
 }
 
 #[cfg(test)]
-#[path = "probe_tests.rs"]
 mod tests;

@@ -347,5 +347,4 @@ fn without_values(message: &str, line: &str) -> String {
 }
 
 #[cfg(test)]
-#[path = "config_tests.rs"]
 mod tests;
