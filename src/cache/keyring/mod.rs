@@ -23,14 +23,9 @@ mod chunk_tests;
 mod chunked;
 mod deadline;
 mod errors;
-#[cfg(target_os = "linux")]
+#[cfg(keyutils)]
 mod keyutils;
-#[cfg(any(
-    target_os = "linux",
-    target_os = "freebsd",
-    target_os = "openbsd",
-    target_os = "netbsd"
-))]
+#[cfg(secret_service)]
 mod secret_service;
 #[cfg(test)]
 mod tests;
@@ -85,22 +80,15 @@ impl Skipped {
     }
 }
 
-#[cfg(target_os = "linux")]
+#[cfg(all(secret_service, keyutils))]
 const TIERS: &[&str] = &["secret-service", "keyutils"];
-#[cfg(any(target_os = "freebsd", target_os = "openbsd", target_os = "netbsd"))]
+#[cfg(all(secret_service, not(keyutils)))]
 const TIERS: &[&str] = &["secret-service"];
 #[cfg(target_os = "macos")]
 const TIERS: &[&str] = &["keychain"];
 #[cfg(windows)]
 const TIERS: &[&str] = &["windows"];
-#[cfg(not(any(
-    target_os = "linux",
-    target_os = "freebsd",
-    target_os = "openbsd",
-    target_os = "netbsd",
-    target_os = "macos",
-    windows
-)))]
+#[cfg(not(any_keyring))]
 const TIERS: &[&str] = &[];
 
 /// Every tier name of every system, so that a name recorded elsewhere is
@@ -203,14 +191,9 @@ struct Backend {
 #[allow(unused_variables)] // `opts` is only used on systems with a Secret Service.
 fn backend(opts: &KeyringOptions, tier: &'static str) -> Result<Backend, String> {
     match tier {
-        #[cfg(any(
-            target_os = "linux",
-            target_os = "freebsd",
-            target_os = "openbsd",
-            target_os = "netbsd"
-        ))]
+        #[cfg(secret_service)]
         "secret-service" => secret_service::backend(opts.session_bus.as_deref()),
-        #[cfg(target_os = "linux")]
+        #[cfg(keyutils)]
         "keyutils" => keyutils::backend(),
         // Exercised by `.ci/keyring-tests-macos` on macOS only.
         #[cfg(target_os = "macos")]

@@ -255,12 +255,7 @@ fn deadlines_follow_the_situation() {
     assert_eq!(deadline_of(&opts), Duration::from_millis(200));
 }
 
-#[cfg(any(
-    target_os = "linux",
-    target_os = "freebsd",
-    target_os = "openbsd",
-    target_os = "netbsd"
-))]
+#[cfg(secret_service)]
 #[test]
 fn without_a_session_bus_the_secret_service_is_not_tried() {
     let opts = KeyringOptions {

@@ -33,7 +33,13 @@ pub fn disable(
     );
 }
 
-pub(super) fn disable_with(open: Opener, paths: &CachePaths, account: &CacheKey, why: &str, scoped: bool) {
+pub(super) fn disable_with(
+    open: Opener,
+    paths: &CachePaths,
+    account: &CacheKey,
+    why: &str,
+    scoped: bool,
+) {
     let index = index(paths);
     let why: String = why.chars().take(MAX_WHY_CHARS).collect();
     let mut value = DISABLED.to_vec();

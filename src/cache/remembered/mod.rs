@@ -308,9 +308,9 @@ pub fn lifetime(store: &str) -> &'static str {
 
 mod ending;
 mod held;
+pub use ending::{disable, forget};
 #[cfg(test)]
 use ending::{disable_with, forget_with};
-pub use ending::{disable, forget};
 pub use held::{Sending, held_now, proven, sending, until as held_until};
 
 #[cfg(test)]
