@@ -3,9 +3,7 @@
 //! `--no-login` never sends anything. `keyring_login.rs` runs the rest
 //! against real keyrings.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 
 /// `exec` for the demo account with the password on stdin, then
 /// `options`, `--` and the command.

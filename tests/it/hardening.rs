@@ -9,8 +9,6 @@
 //! On Windows the runs are made as they are: it has no umask and no mode
 //! bits to check, no `sh` for the preludes, and no Secret Service.
 
-mod common;
-
 use std::collections::hash_map::RandomState;
 use std::ffi::OsStr;
 use std::fs::{File, TryLockError};
@@ -33,7 +31,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::thread;
 use std::time::{Duration, Instant};
 
-use common::*;
+use crate::common::*;
 
 const LOGIN: &str = "sam@example.org";
 const PASSWORD: &str = "Pa55-w0rd-HARDENING";

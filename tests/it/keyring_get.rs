@@ -4,15 +4,14 @@
 //! the marker the script checks, so a CI run cannot pass without
 //! exercising it.
 
-mod common;
-
 use std::collections::HashMap;
 use std::time::{Duration, Instant};
 
-use common::*;
 use regards_token::cache::CacheKey;
 use regards_token::cache::key::PROBE_HOST;
 use regards_token::cache::keyring::{self, KeyringOptions};
+
+use crate::common::*;
 
 const MARKER: &str = "KEYRING-TEST-RAN";
 

@@ -339,7 +339,7 @@ fn tests_that_need_a_keyring_are_ignored_by_a_plain_cargo_test() {
     let switch = concat!("(\"REGARDS_TOKEN", "_TEST_");
     let mut gated = 0;
     for file in ["keyring_store.rs", "keyring_get.rs", "keyring_login.rs"] {
-        let text = std::fs::read_to_string(dir.join("tests").join(file)).unwrap();
+        let text = std::fs::read_to_string(dir.join("tests").join("it").join(file)).unwrap();
         // Each test: its attributes, then its body up to the next test.
         for test in text.split("#[test]\n").skip(1) {
             let body = test.split("\n}\n").next().unwrap_or(test);
