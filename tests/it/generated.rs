@@ -2,7 +2,7 @@
 //! pages in `man/` are the ones the binary generates. To regenerate them
 //! after changing the command line:
 //!
-//!     SNAPSHOTS=overwrite cargo test --test it -- generated::
+//!     SNAPSHOTS=overwrite cargo test --test it generated::
 
 use crate::common::*;
 
