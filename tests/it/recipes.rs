@@ -5,12 +5,10 @@
 // The recipes are Unix shell, make and cron ones.
 #![cfg(unix)]
 
-mod common;
-
 use std::path::PathBuf;
 use std::process::{Command, Output};
 
-use common::*;
+use crate::common::*;
 
 /// The code block after `<!-- recipe: NAME -->` in the README.
 fn recipe(name: &str) -> String {

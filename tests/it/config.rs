@@ -2,11 +2,9 @@
 //! [default] > built-in default), errors that name the file, line and key,
 //! `config path` and `config show`.
 
-mod common;
-
 use std::path::PathBuf;
 
-use common::*;
+use crate::common::*;
 
 fn write_config(sandbox: &Sandbox, text: &str) -> PathBuf {
     let dir = sandbox.path().join("config").join("regards-token");

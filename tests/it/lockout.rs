@@ -3,11 +3,9 @@
 //! servers, broken answers, answers that are not HTTP, in every cache
 //! mode, and whatever the spelling of the host.
 
-mod common;
-
 use std::time::Duration;
 
-use common::*;
+use crate::common::*;
 
 /// `n` runs of `get` at once, each with `password` on stdin and `args`.
 fn get_in_parallel(

@@ -4,15 +4,14 @@
 //! the marker the script checks, so a CI run cannot pass without
 //! exercising it.
 
-mod common;
-
 use std::collections::HashMap;
 use std::time::{Duration, Instant};
 
-use common::*;
 use regards_token::cache::CacheKey;
 use regards_token::cache::key::PROBE_HOST;
 use regards_token::cache::keyring::{self, KeyringOptions};
+
+use crate::common::*;
 
 const MARKER: &str = "KEYRING-TEST-RAN";
 
@@ -136,12 +135,7 @@ fn a_planted_entry_is_seen(tier: &str) {
 }
 
 /// Whether the Secret Service holds a `doctor` test entry.
-#[cfg(any(
-    target_os = "linux",
-    target_os = "freebsd",
-    target_os = "openbsd",
-    target_os = "netbsd"
-))]
+#[cfg(secret_service)]
 fn native_store_probes() -> Vec<String> {
     use keyring_core::api::CredentialStoreApi;
     let store = zbus_secret_service_keyring_store::Store::new().expect("the Secret Service");
@@ -286,12 +280,7 @@ fn keeps_tokens_in(tier: &str) {
 }
 
 // The Secret Service is the keyring of Linux and the BSDs only.
-#[cfg(any(
-    target_os = "linux",
-    target_os = "freebsd",
-    target_os = "openbsd",
-    target_os = "netbsd"
-))]
+#[cfg(secret_service)]
 #[test]
 #[ignore = "needs a real keyring: the keyring-tests script runs it with --include-ignored"]
 fn get_keeps_tokens_in_the_secret_service() {

@@ -6,12 +6,11 @@
 //! a server's oversized token is refused like any answer that is not
 //! REGARDS'.
 
-mod common;
-
 use std::path::PathBuf;
 
 use base64::Engine;
-use common::*;
+
+use crate::common::*;
 
 /// `get` as the demo user with the file cache, at `-v` so the reason for a
 /// miss is shown.

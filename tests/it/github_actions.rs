@@ -2,9 +2,7 @@
 //! masking, on stderr (which the runner reads for workflow commands and
 //! `$(...)` does not capture); nowhere else is it written to stderr.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 
 #[test]
 fn the_token_is_masked_in_github_actions_only() {

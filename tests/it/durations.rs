@@ -4,10 +4,9 @@
 //! a login. Lifetimes a server states (`expires_in`, the JWT's `exp`) too
 //! large for the clock saturate instead of panicking.
 
-mod common;
-
 use base64::Engine;
-use common::*;
+
+use crate::common::*;
 
 /// The demo user's `get` with the file cache.
 fn get(sandbox: &Sandbox, server: &Server) -> assert_cmd::Command {

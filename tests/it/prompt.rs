@@ -9,15 +9,13 @@
 // Windows has no pseudo-terminal to drive this way.
 #![cfg(target_os = "linux")]
 
-mod common;
-
 use std::io::{Read, Write};
 use std::os::unix::process::CommandExt;
 use std::process::Stdio;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use common::*;
+use crate::common::*;
 
 /// A shell running in a new pseudo-terminal made by `script`, and what
 /// the terminal has shown so far.
@@ -349,7 +347,7 @@ fn sighup_at_the_prompt_gives_the_terminal_back() {
 fn the_sighup_test_passes_when_the_tests_ignore_sighup() {
     let mut cmd = std::process::Command::new(std::env::current_exe().unwrap());
     cmd.args([
-        "sighup_at_the_prompt_gives_the_terminal_back",
+        "prompt::sighup_at_the_prompt_gives_the_terminal_back",
         "--exact",
         "--test-threads=1",
     ]);

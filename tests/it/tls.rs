@@ -1,8 +1,6 @@
 //! HTTPS: the system trust store, `--ca-cert` adding to it, `--insecure`.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 
 #[test]
 fn an_unknown_certificate_authority_fails_without_sending_anything() {

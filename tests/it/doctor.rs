@@ -1,9 +1,7 @@
 //! `doctor` checks the set-up without logging in: one line per check, ok,
 //! warn or fail; exit 0 unless something failed.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 
 fn doctor(sandbox: &Sandbox, host: &str, extra: &[&str]) -> Ran {
     run(sandbox.cmd().args(["doctor", "--host", host]).args(extra))
@@ -182,7 +180,7 @@ fn a_bad_config_fails_its_check() {
 #[test]
 fn plain_http_off_this_machine_fails_unless_allowed() {
     // An IPv4-mapped address reaches the test server but is not a loopback
-    // spelling, as in tests/errors.rs.
+    // spelling, as in errors.rs.
     let server = Server::builder().start();
     let sandbox = Sandbox::new();
     let host = format!("http://[::ffff:127.0.0.1]:{}", server.port());

@@ -118,12 +118,7 @@ fn exercise(opts: &KeyringOptions, tier: &str) {
 }
 
 // The Secret Service is the keyring of Linux and the BSDs only.
-#[cfg(any(
-    target_os = "linux",
-    target_os = "freebsd",
-    target_os = "openbsd",
-    target_os = "netbsd"
-))]
+#[cfg(secret_service)]
 #[test]
 #[ignore = "needs a real keyring: the keyring-tests script runs it with --include-ignored"]
 fn secret_service_keeps_and_forgets_entries() {
@@ -184,12 +179,7 @@ fn without_a_session_bus_keyutils_is_used() {
 /// Needs no keyring: a bus that is not there is noticed without waiting.
 // The Secret Service is the keyring of Linux and the BSDs only (elsewhere
 // the system's keyring would be opened instead).
-#[cfg(any(
-    target_os = "linux",
-    target_os = "freebsd",
-    target_os = "openbsd",
-    target_os = "netbsd"
-))]
+#[cfg(secret_service)]
 #[test]
 fn a_missing_session_bus_is_skipped_at_once() {
     let opts = options(&["keyutils"], Some("unix:path=/nonexistent".into()));
@@ -216,12 +206,7 @@ fn a_missing_session_bus_is_skipped_at_once() {
 /// deadline. zbus reads the address from the environment itself, so the
 /// script points `DBUS_SESSION_BUS_ADDRESS` at the socket this test makes.
 // The Secret Service is the keyring of Linux and the BSDs only.
-#[cfg(any(
-    target_os = "linux",
-    target_os = "freebsd",
-    target_os = "openbsd",
-    target_os = "netbsd"
-))]
+#[cfg(secret_service)]
 #[test]
 #[ignore = "needs a real keyring: the keyring-tests script runs it with --include-ignored"]
 fn a_silent_session_bus_is_given_up_at_the_deadline() {
@@ -339,7 +324,7 @@ fn tests_that_need_a_keyring_are_ignored_by_a_plain_cargo_test() {
     let switch = concat!("(\"REGARDS_TOKEN", "_TEST_");
     let mut gated = 0;
     for file in ["keyring_store.rs", "keyring_get.rs", "keyring_login.rs"] {
-        let text = std::fs::read_to_string(dir.join("tests").join(file)).unwrap();
+        let text = std::fs::read_to_string(dir.join("tests").join("it").join(file)).unwrap();
         // Each test: its attributes, then its body up to the next test.
         for test in text.split("#[test]\n").skip(1) {
             let body = test.split("\n}\n").next().unwrap_or(test);

@@ -2,10 +2,9 @@
 //! other claims by name only, never the signature; garbage is a clear
 //! error, never a panic.
 
-mod common;
-
 use base64::Engine;
-use common::*;
+
+use crate::common::*;
 
 fn jwt(claims: &str) -> String {
     let enc = |s: &str| base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(s);

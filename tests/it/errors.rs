@@ -1,9 +1,7 @@
 //! Every row of the exit-code table: what went wrong, the one-line message,
 //! the hint, the code, an empty stdout, and how many requests were sent.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 
 // ---- 2: usage or configuration -------------------------------------------
 

@@ -9,20 +9,13 @@
 //! On Windows the runs are made as they are: it has no umask and no mode
 //! bits to check, no `sh` for the preludes, and no Secret Service.
 
-mod common;
-
 use std::collections::hash_map::RandomState;
 use std::ffi::OsStr;
 use std::fs::{File, TryLockError};
 use std::hash::BuildHasher;
 use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
-#[cfg(any(
-    target_os = "linux",
-    target_os = "freebsd",
-    target_os = "openbsd",
-    target_os = "netbsd"
-))]
+#[cfg(secret_service)]
 use std::os::unix::net::{UnixListener, UnixStream};
 #[cfg(unix)]
 use std::os::unix::process::ExitStatusExt;
@@ -33,7 +26,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::thread;
 use std::time::{Duration, Instant};
 
-use common::*;
+use crate::common::*;
 
 const LOGIN: &str = "sam@example.org";
 const PASSWORD: &str = "Pa55-w0rd-HARDENING";
@@ -526,24 +519,14 @@ fn an_answer_broken_mid_body_is_one_attempt() {
 /// A D-Bus "session bus" that accepts connections and never says a word:
 /// what a wedged dbus-daemon or a keyring stuck on a prompt looks like.
 // The Secret Service is the keyring of Linux and the BSDs only.
-#[cfg(any(
-    target_os = "linux",
-    target_os = "freebsd",
-    target_os = "openbsd",
-    target_os = "netbsd"
-))]
+#[cfg(secret_service)]
 struct SilentBus {
     _dir: tempfile::TempDir,
     address: String,
     accepted: Arc<std::sync::Mutex<Vec<UnixStream>>>,
 }
 
-#[cfg(any(
-    target_os = "linux",
-    target_os = "freebsd",
-    target_os = "openbsd",
-    target_os = "netbsd"
-))]
+#[cfg(secret_service)]
 impl SilentBus {
     fn start() -> SilentBus {
         let dir = tempfile::tempdir().expect("temp dir");
@@ -582,12 +565,7 @@ impl SilentBus {
 /// deadline (2 s without a terminal), then the token is kept in a file with
 /// the one warning saying why, and the run succeeds.
 // The Secret Service is the keyring of Linux and the BSDs only.
-#[cfg(any(
-    target_os = "linux",
-    target_os = "freebsd",
-    target_os = "openbsd",
-    target_os = "netbsd"
-))]
+#[cfg(secret_service)]
 #[test]
 fn a_silent_keyring_costs_auto_its_deadline_then_files_are_used() {
     let bus = SilentBus::start();
@@ -625,12 +603,7 @@ fn a_silent_keyring_costs_auto_its_deadline_then_files_are_used() {
 /// Under `--cache keyring` the same silent keyring is exit 6 "keyring
 /// unavailable" within the same bound, before any password is sent.
 // The Secret Service is the keyring of Linux and the BSDs only.
-#[cfg(any(
-    target_os = "linux",
-    target_os = "freebsd",
-    target_os = "openbsd",
-    target_os = "netbsd"
-))]
+#[cfg(secret_service)]
 #[test]
 fn a_silent_keyring_fails_cache_keyring_with_code_6_in_time() {
     let bus = SilentBus::start();

@@ -2,9 +2,7 @@
 //! password, the client secret or the token on stderr (and the token
 //! reaches stdout only on success).
 
-mod common;
-
-use common::*;
+use crate::common::*;
 
 // Reserved characters, so that an encoded copy (in a query string, a JSON
 // string, a Basic header) would be a different string to look for too.

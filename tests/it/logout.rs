@@ -3,9 +3,7 @@
 //! keyrings are covered by `keyring_get.rs`; here the keyring tiers are
 //! passed over, as on a machine without one.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 
 /// A token in the file store, and the index saying it is in `store`.
 fn cached_in_file_recorded_as(sandbox: &Sandbox, server: &Server, store: &str) {

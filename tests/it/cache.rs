@@ -2,11 +2,9 @@
 //! tests): hits, misses, expiry margins, corrupt entries, parallel runs,
 //! refusals shared between waiters, file modes, `status` and `logout`.
 
-mod common;
-
 use std::path::{Path, PathBuf};
 
-use common::*;
+use crate::common::*;
 
 /// `get` as the demo user with the file cache.
 fn get(sandbox: &Sandbox, server: &Server) -> assert_cmd::Command {

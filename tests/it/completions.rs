@@ -9,11 +9,9 @@
 // The shells are driven as Unix programs.
 #![cfg(unix)]
 
-mod common;
-
 use std::path::PathBuf;
 
-use common::*;
+use crate::common::*;
 
 /// The script the binary prints for `shell`, saved in the sandbox.
 fn script(sandbox: &Sandbox, shell: &str, file: &str) -> PathBuf {

@@ -1,8 +1,6 @@
 //! Helpers shared by the integration tests: an isolated environment for
 //! each run of the real binary, and assertions on what a run printed.
 
-#![allow(dead_code, unused_imports)] // each test binary uses a different part of this file
-
 use std::path::{Path, PathBuf};
 use std::process::Output;
 
@@ -26,12 +24,6 @@ pub const CACHE_HOME: &str = "XDG_CACHE_HOME";
 #[cfg(windows)]
 pub const CACHE_HOME: &str = "LOCALAPPDATA";
 
-/// The same for the config folder (`%APPDATA%` on Windows).
-#[cfg(not(windows))]
-pub const CONFIG_HOME: &str = "XDG_CONFIG_HOME";
-#[cfg(windows)]
-pub const CONFIG_HOME: &str = "APPDATA";
-
 /// How `auto` words this system's keyrings when all of them are skipped
 /// (as `ALL_KEYRINGS` has them), and how `-v`, `doctor` and the
 /// `--cache keyring` error list them.
@@ -49,9 +41,9 @@ pub const SKIPPED_REASONS: &str = "keychain: skipped on request (REGARDS_TOKEN_S
 pub const SKIPPED_IN_WORDS: &str = "the Windows Credential Manager was skipped on request";
 #[cfg(windows)]
 pub const SKIPPED_REASONS: &str = "windows: skipped on request (REGARDS_TOKEN_SKIP_STORES)";
-#[cfg(any(target_os = "freebsd", target_os = "openbsd", target_os = "netbsd"))]
+#[cfg(all(secret_service, not(keyutils)))]
 pub const SKIPPED_IN_WORDS: &str = "the Secret Service was skipped on request";
-#[cfg(any(target_os = "freebsd", target_os = "openbsd", target_os = "netbsd"))]
+#[cfg(all(secret_service, not(keyutils)))]
 pub const SKIPPED_REASONS: &str = "secret-service: skipped on request (REGARDS_TOKEN_SKIP_STORES)";
 
 /// A home of its own for each test: no `REGARDS_*`, proxy or `CI` variable
@@ -128,6 +120,7 @@ impl Sandbox {
     /// Any program (a shell, `script`) with exactly the sandbox's
     /// environment, so that the tool it starts is isolated like `cmd`'s:
     /// its own home and folders, no machine keyring, no `REGARDS_*`.
+    #[cfg(unix)]
     pub fn program(&self, program: impl AsRef<std::ffi::OsStr>) -> std::process::Command {
         around(program, &self.std_cmd())
     }
@@ -159,7 +152,7 @@ impl Sandbox {
         #[cfg(windows)]
         {
             cmd.env(CACHE_HOME, home.join("cache"))
-                .env(CONFIG_HOME, home.join("config"))
+                .env("APPDATA", home.join("config"))
                 .env("TEMP", home.join("tmp"))
                 .env("TMP", home.join("tmp"));
             if let Some(root) = std::env::var_os("SYSTEMROOT") {

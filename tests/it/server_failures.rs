@@ -1,11 +1,9 @@
 //! Exit codes 4 (unreachable or failing: retry later) and 5 (not a REGARDS
 //! answer), and the retry rules between them.
 
-mod common;
-
 use std::time::{Duration, Instant};
 
-use common::*;
+use crate::common::*;
 
 // ---- retries ----------------------------------------------------------------
 

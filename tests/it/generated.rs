@@ -2,11 +2,9 @@
 //! pages in `man/` are the ones the binary generates. To regenerate them
 //! after changing the command line:
 //!
-//!     SNAPSHOTS=overwrite cargo test --test generated
+//!     SNAPSHOTS=overwrite cargo test --test it generated::
 
-mod common;
-
-use common::*;
+use crate::common::*;
 
 const SHELLS: [(&str, &str); 5] = [
     ("bash", "regards-token.bash"),

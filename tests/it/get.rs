@@ -1,10 +1,9 @@
 //! `get` end to end: the request a REGARDS gateway expects, every password
 //! source, every output format.
 
-mod common;
-
 use base64::Engine;
-use common::*;
+
+use crate::common::*;
 
 const TRICKY: &str = "p&ss #50% +x= y";
 

@@ -3,9 +3,7 @@
 //! typo meant. And each command takes only the options that mean
 //! something to it.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 
 /// The message and hint of `regards-token ARGS`, which must fail with exit
 /// code 2, an empty stdout and no request.

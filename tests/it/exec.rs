@@ -2,12 +2,10 @@
 //! own exit status and signals, no password in its environment, no token
 //! on any command line. And `get --format curl` for `curl -K-`.
 
-mod common;
-
 use std::ffi::OsStr;
 use std::path::Path;
 
-use common::*;
+use crate::common::*;
 
 /// A command that prints its whole environment, a `NAME=value` a line.
 #[cfg(unix)]

@@ -3,9 +3,7 @@
 //! `--no-login` never sends anything. `keyring_login.rs` runs the rest
 //! against real keyrings.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 
 /// `exec` for the demo account with the password on stdin, then
 /// `options`, `--` and the command.
@@ -100,7 +98,8 @@ fn exec_gives_its_command_the_account() {
     assert_eq!(
         env,
         format!(
-            "REGARDS_HOST={}\nREGARDS_SCOPE=project1\nREGARDS_TOKEN_CACHE=file\n\
+            "REGARDS_CLIENT_ID=client\nREGARDS_HOST={}\nREGARDS_SCOPE=project1\n\
+             REGARDS_TOKEN_CACHE=file\nREGARDS_TOKEN_MIN_TTL=5m\n\
              REGARDS_TOKEN_SKIP_STORES={ALL_KEYRINGS}\nREGARDS_USERNAME={DEMO_LOGIN}\n",
             server.url()
         )

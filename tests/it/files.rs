@@ -11,8 +11,6 @@
 //! owners, symbolic links any user can make); those tests are Unix-only,
 //! each saying why. The size caps hold everywhere.
 
-mod common;
-
 use std::io::Read;
 #[cfg(unix)]
 use std::path::Path;
@@ -20,7 +18,7 @@ use std::path::PathBuf;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use common::*;
+use crate::common::*;
 
 /// Far above what any of these runs needs (a fraction of a second), far
 /// below "forever".

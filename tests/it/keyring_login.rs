@@ -5,9 +5,7 @@
 //! `keyring_get.rs`, each test runs only where `.ci/keyring-tests` started
 //! that keyring, and prints the marker the script checks.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 
 const MARKER: &str = "KEYRING-TEST-RAN";
 const NEW_PASSWORD: &str = "a-new-password-7";
