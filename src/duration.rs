@@ -1,7 +1,7 @@
 //! Durations as people write them (`750ms`, `30s`, `2m`, `1h30m`), with the
 //! upper bound each setting puts on them. The bounds belong to the module
 //! that owns each setting (`regards::MAX_TIMEOUT`, `cache::MAX_MIN_TTL`,
-//! `account::MAX_LOCK_TIMEOUT`); this module only reads and checks.
+//! `account::lock::MAX_LOCK_TIMEOUT`); this module only reads and checks.
 
 use std::time::Duration;
 
